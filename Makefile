@@ -1,0 +1,46 @@
+# The verbs a newcomer types. Every target sets up .venv first (a no-op when it is current).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+MONTH  ?= 2026-10
+REGION ?= all
+REPORT_LANG ?= zh
+
+.PHONY: setup report test lint format bench lab sample clean
+
+setup: $(STAMP)
+
+# Reinstall only when the dependency list changes; the package itself is installed editable.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/mktkit render monthly_review --month $(MONTH) --region $(REGION) --lang $(REPORT_LANG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+sample: $(STAMP)
+	$(BIN)/mktkit sample --out data/sample
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis

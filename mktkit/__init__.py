@@ -1,0 +1,67 @@
+"""mktkit: a Jupyter analysis kit for marketing-operations teams.
+
+``import mktkit as mk`` is cheap: names are resolved lazily (PEP 562), so pandas, pandera,
+duckdb, statsmodels and papermill are imported only when a function that needs them is used.
+
+Examples
+--------
+>>> import mktkit as mk
+>>> data = mk.load_sample()          # doctest: +SKIP
+>>> sorted(data)[:3]                 # doctest: +SKIP
+['campaigns', 'channel_daily', 'customers']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from mktkit.errors import InputError
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it. Add a line here when a module gains a public function.
+_LAZY: dict[str, str] = {
+    # foundation
+    "read_table": "mktkit.io",
+    "load_sample": "mktkit.io",
+    "validate": "mktkit.io",
+    "SCHEMAS": "mktkit.schemas",
+    "label": "mktkit.i18n",
+    "labels": "mktkit.i18n",
+    "use_theme": "mktkit.style",
+    "theme_context": "mktkit.style",
+    "status_color": "mktkit.style",
+    "format_table": "mktkit.tables",
+    "headline_table": "mktkit.tables",
+    # analysis
+    "funnel_from_counts": "mktkit.funnel",
+    "funnel": "mktkit.funnel",
+    "funnel_trend": "mktkit.funnel",
+    "compare_funnels": "mktkit.funnel",
+    "aarrr": "mktkit.funnel",
+    "headline": "mktkit.kpi",
+    "monthly_totals": "mktkit.kpi",
+    # presentation
+    "plot_funnel": "mktkit.plots",
+    "plot_funnel_trend": "mktkit.plots",
+    "plot_monthly_totals": "mktkit.plots",
+    # delivery
+    "render": "mktkit.report",
+    "generate_sample": "mktkit.sample",
+}
+
+__all__ = ["InputError", "__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mktkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # cache: the next access is a plain attribute lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

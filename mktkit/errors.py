@@ -1,0 +1,126 @@
+"""Errors that a user can act on.
+
+Every check of user input in the kit ends in :class:`InputError`. Its message names the table,
+the column, up to five offending rows with their values, and the fix, so that nobody has to read
+a traceback from inside pandas.
+
+Examples
+--------
+>>> from mktkit.errors import InputError
+>>> err = InputError("spend is negative", table="channel_daily", column="spend",
+...                  rows={4: -10.0}, fix="spend is money paid, never below 0")
+>>> print(err)
+channel_daily.spend: spend is negative; rows: 4 (-10.0). Fix: spend is money paid, never below 0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+MAX_ROWS_SHOWN = 5
+
+
+class InputError(ValueError):
+    """Bad input that the user can fix: names the table, column, rows and the fix.
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong, in one sentence.
+    table, column : str, optional
+        Where it is wrong.
+    rows : mapping of row label to offending value, or iterable of row labels, optional
+        The offending rows; at most five are shown, with how many more there are.
+    fix : str, optional
+        What to do about it.
+    problems : list of InputError, optional
+        Several problems found at once (a lazily validated table); each is shown on its line.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        table: str | None = None,
+        column: str | None = None,
+        rows: Mapping[Any, Any] | Iterable[Any] | None = None,
+        fix: str | None = None,
+        problems: list[InputError] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.table = table
+        self.column = column
+        self.rows = dict(rows) if isinstance(rows, Mapping) else (list(rows) if rows else [])
+        self.fix = fix
+        self.problems = list(problems or [])
+        super().__init__(self._message())
+
+    def _where(self) -> str:
+        if self.table and self.column:
+            return f"{self.table}.{self.column}"
+        return self.table or self.column or ""
+
+    def _rows_text(self) -> str:
+        if not self.rows:
+            return ""
+        if isinstance(self.rows, dict):
+            items = list(self.rows.items())
+            shown = ", ".join(f"{k} ({v!r})" for k, v in items[:MAX_ROWS_SHOWN])
+        else:
+            items = self.rows
+            shown = ", ".join(str(k) for k in items[:MAX_ROWS_SHOWN])
+        more = len(items) - MAX_ROWS_SHOWN
+        return f"; rows: {shown}" + (f" and {more} more" if more > 0 else "")
+
+    def _message(self) -> str:
+        where = self._where()
+        head = f"{where}: {self.problem}" if where else self.problem
+        text = head + self._rows_text()
+        if self.fix:
+            text += f". Fix: {self.fix}"
+        for p in self.problems:
+            text += "\n  - " + str(p).replace("\n", "\n    ")
+        return text
+
+
+def check_argument(name: str, choices: Iterable[Any], value: Any) -> None:
+    """Refuse ``value`` for parameter ``name`` unless it is one of ``choices``.
+
+    Examples
+    --------
+    >>> check_argument("mode", ["ordered", "strict"], "ordered")
+    >>> check_argument("mode", ["ordered", "strict"], "loose")
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: mode: 'loose' is not allowed. Fix: use one of 'ordered', 'strict'
+    """
+    choices = list(choices)
+    if value not in choices:
+        raise InputError(
+            f"{value!r} is not allowed",
+            column=name,
+            fix="use one of " + ", ".join(repr(c) for c in choices),
+        )
+
+
+def require_columns(df: Any, columns: Iterable[str], *, table: str = "table") -> None:
+    """Raise :class:`InputError` naming every column of ``columns`` missing from ``df``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], table="orders")
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: orders: missing column(s) 'b'; the table has 'a'. Fix: rename or add the column(s) 'b'
+    """
+    have = list(df.columns)
+    missing = [c for c in columns if c not in have]
+    if missing:
+        names = ", ".join(repr(c) for c in missing)
+        raise InputError(
+            f"missing column(s) {names}; the table has " + ", ".join(repr(c) for c in have),
+            table=table,
+            fix=f"rename or add the column(s) {names}",
+        )

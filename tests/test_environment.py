@@ -1,0 +1,50 @@
+"""environment.yml (conda) must list exactly the dependencies of pyproject.toml (+ dev extra)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLIT = re.compile(r"^([A-Za-z0-9_.\-]+)\s*(.*)$")
+
+
+def _parse(spec: str) -> tuple[str, str]:
+    name, version = SPLIT.match(spec.strip()).groups()
+    return name.lower().replace("_", "-"), version.replace(" ", "")
+
+
+def _pyproject() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return dict(_parse(s) for s in specs)
+
+
+def _environment() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    specs: list[str] = []
+    for item in env["dependencies"]:
+        if isinstance(item, dict):
+            specs += [s for s in item["pip"] if not s.startswith("-e")]
+        elif not item.startswith(("python", "pip")) or item.startswith("python-"):
+            specs.append(item)
+    return dict(_parse(s) for s in specs)
+
+
+def test_environment_yml_mirrors_pyproject():
+    assert _environment() == _pyproject()
+
+
+def test_parser_sees_a_drift():
+    # The comparison above is only worth something if a changed pin shows up.
+    assert _parse("pandas>=3.0,<4") != _parse("pandas>=2.2,<4")
+    assert _parse("seaborn == 0.13.2") == ("seaborn", "==0.13.2")
+
+
+def test_python_floor_matches():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert f"python{project['requires-python']}" in env["dependencies"]
