@@ -1,0 +1,351 @@
+"""Labels in English and Chinese for everything a report shows.
+
+Computation never carries display text: tables hold codes (``"east"``, ``"new_customers"``,
+``"amber"``) and the presentation layer turns them into words with :func:`label`. The labels
+are grouped by kind (table column, event, region, channel, device, metric, status, direction,
+report vocabulary, strategy frameworks); :func:`label` searches all groups, or one with ``kind=``.
+
+One code has two meanings: ``"search"`` is a paid channel (search ads, 搜索广告) and an event
+(on-site search, 站内搜索). Without ``kind=`` it is the channel, because channel tables and
+legends are where it is shown; ask for ``kind="event"`` for the event. Every other code means
+the same thing in every group it appears in (``tests/test_i18n.py`` checks that).
+
+Chinese terms are the standard ones of Chinese marketing and e-commerce reporting: 投放花费,
+展示量, 点击量, 点击率, 转化率, 客单价, 新客数, 环比, 同比; ROI is 投资回报率 and ROAS is
+广告支出回报率, never mixed up (METHODS.md: never call ROAS "ROI").
+
+Examples
+--------
+>>> label("new_customers", "zh")
+'新客数'
+>>> label("search", "zh"), label("search", "zh", kind="event")
+('搜索广告', '站内搜索')
+>>> label("my_custom_metric", "zh")      # unknown codes come back unchanged
+'my_custom_metric'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mktkit.errors import check_argument
+
+#: Report languages: English and Simplified Chinese.
+LANGS: tuple[str, ...] = ("en", "zh")
+
+# kind -> code -> (en, zh). Codes are the values the data and the analysis functions use.
+_GROUPS: dict[str, dict[str, tuple[str, str]]] = {
+    # every column of every table in the data contract (CONTRACT.md), plus analysis outputs
+    "column": {
+        "date": ("Date", "日期"),
+        "region": ("Region", "区域"),
+        "channel": ("Channel", "渠道"),
+        "spend": ("Spend", "投放花费"),
+        "impressions": ("Impressions", "展示量"),
+        "clicks": ("Clicks", "点击量"),
+        "leads": ("Leads", "线索数"),
+        "orders": ("Orders", "订单数"),
+        "new_customers": ("New customers", "新客数"),
+        "revenue": ("Revenue", "销售额"),
+        "user_id": ("User ID", "用户ID"),
+        "ts": ("Time", "时间"),
+        "event": ("Event", "事件"),
+        "device": ("Device", "设备"),
+        "customer_id": ("Customer ID", "客户ID"),
+        "signup_date": ("Sign-up date", "注册日期"),
+        "acquisition_channel": ("Acquisition channel", "获客渠道"),
+        "order_id": ("Order ID", "订单号"),
+        "order_date": ("Order date", "下单日期"),
+        "amount": ("Amount", "订单金额"),
+        "month": ("Month", "月份"),
+        "metric": ("Metric", "指标"),
+        "target": ("Target", "目标值"),
+        "direction": ("Direction", "方向"),
+        "response_id": ("Response ID", "答卷ID"),
+        "score": ("Score", "得分"),
+        "comment": ("Comment", "评价内容"),
+        "experiment": ("Experiment", "实验"),
+        "variant": ("Variant", "实验组"),
+        "users": ("Users", "用户数"),
+        "conversions": ("Conversions", "转化数"),
+        "planned_share": ("Planned share", "计划流量占比"),
+        "planned_users": ("Planned users", "计划样本量"),
+        "campaign_id": ("Campaign ID", "活动ID"),
+        "name": ("Name", "名称"),
+        "start": ("Start", "开始日期"),
+        "end": ("End", "结束日期"),
+        "budget": ("Budget", "预算"),
+        "goal_metric": ("Goal metric", "目标指标"),
+        "goal_value": ("Goal value", "目标值"),
+        # outputs of the analysis functions (DESIGN.md section 3)
+        "actual": ("Actual", "实际值"),
+        "attainment": ("Attainment", "达成率"),
+        "pace": ("Pace", "进度"),
+        "status": ("Status", "状态"),
+        "step": ("Step", "步骤"),
+        "step_index": ("Step no.", "步骤序号"),
+        "conversion_from_previous": ("Conversion from previous step", "上一步转化率"),
+        "conversion_from_first": ("Conversion from first step", "整体转化率"),
+        "drop_off": ("Drop-off", "流失率"),
+        "share": ("Share", "占比"),
+        "value": ("Value", "数值"),
+        "current": ("Current", "本期"),
+        "previous": ("Previous", "上期"),
+        "change": ("Change", "变化"),
+        "change_pp": ("Change (pp)", "变化（百分点）"),
+        "lift": ("Lift", "提升幅度"),
+        "p_value": ("p-value", "p值"),
+        "ci_low": ("CI low", "置信区间下限"),
+        "ci_high": ("CI high", "置信区间上限"),
+        "expected": ("Expected", "预期值"),
+        "deviation": ("Deviation", "偏差"),
+        "reason": ("Reason", "原因"),
+        "weight": ("Weight", "权重"),
+        "rating": ("Rating", "评分"),
+        "factor": ("Factor", "因素"),
+        "quadrant": ("Quadrant", "象限"),
+        "strategy": ("Strategy", "策略"),
+        "uses": ("Uses", "依据因素"),
+        "element": ("Element", "要素"),
+        "gap": ("Gap", "差距"),
+        "issues": ("Issues", "问题"),
+        "owner": ("Owner", "负责人"),
+        "due": ("Due", "截止日期"),
+        "segment": ("Segment", "细分人群"),
+        "recency": ("Recency (days)", "最近一次消费（天）"),
+        "frequency": ("Frequency", "消费频次"),
+        "monetary": ("Monetary", "消费金额"),
+        "cohort": ("Cohort", "同期群"),
+        "period": ("Period", "周期"),
+    },
+    # event names, funnel order first, then the noise events
+    "event": {
+        "visit": ("Visit", "访问"),
+        "view_product": ("View product", "浏览商品"),
+        "add_to_cart": ("Add to cart", "加入购物车"),
+        "checkout": ("Checkout", "提交订单"),
+        "purchase": ("Purchase", "支付成功"),
+        "search": ("Search", "站内搜索"),
+        "signup": ("Sign-up", "注册"),
+        "add_to_wishlist": ("Add to wishlist", "加入收藏"),
+    },
+    "region": {
+        "east": ("East", "华东"),
+        "south": ("South", "华南"),
+        "north": ("North", "华北"),
+        "west": ("West", "华西"),
+        # kpi_targets uses region "all" for company-wide targets
+        "all": ("All regions", "全部区域"),
+    },
+    "channel": {
+        "search": ("Search", "搜索广告"),
+        "social": ("Social", "社交媒体"),
+        "video": ("Video", "视频广告"),
+        "display": ("Display", "展示广告"),
+        "kol": ("KOL", "达人营销"),
+        "email": ("Email", "邮件营销"),
+        "affiliate": ("Affiliate", "联盟营销"),
+        "direct": ("Direct", "直接访问"),
+    },
+    "device": {
+        "mobile": ("Mobile web", "移动网页端"),
+        "desktop": ("Desktop", "PC端"),
+        "app": ("App", "App端"),
+    },
+    # KPI metrics of kpi_targets and the channel/customer metrics of METHODS.md
+    "metric": {
+        "revenue": ("Revenue", "销售额"),
+        "orders": ("Orders", "订单数"),
+        "new_customers": ("New customers", "新客数"),
+        "spend": ("Spend", "投放花费"),
+        "roas": ("ROAS", "广告支出回报率 (ROAS)"),
+        "cac": ("CAC", "获客成本 (CAC)"),
+        "conversion_rate": ("Conversion rate", "转化率"),
+        "impressions": ("Impressions", "展示量"),
+        "clicks": ("Clicks", "点击量"),
+        "leads": ("Leads", "线索数"),
+        "ctr": ("CTR", "点击率"),
+        "cpc": ("CPC", "单次点击成本 (CPC)"),
+        "cpm": ("CPM", "千次展示成本 (CPM)"),
+        "cvr": ("Conversion rate", "转化率"),
+        "cpa": ("CPA", "单次转化成本 (CPA)"),
+        "roi": ("ROI", "投资回报率 (ROI)"),
+        "aov": ("Average order value", "客单价"),
+        "repurchase_rate": ("Repurchase rate", "复购率"),
+        "retention": ("Retention", "留存率"),
+        "nps": ("NPS", "净推荐值 (NPS)"),
+        "promoters": ("Promoters", "推荐者"),
+        "passives": ("Passives", "中立者"),
+        "detractors": ("Detractors", "贬损者"),
+        "moe": ("Margin of error", "误差范围"),
+    },
+    # RAG status of KPI attainment (METHODS.md "Status")
+    "status": {
+        "green": ("On track", "达标"),
+        "amber": ("At risk", "预警"),
+        "red": ("Off track", "未达标"),
+        "grey": ("No data", "无数据"),
+        "no target": ("No target", "无目标"),
+    },
+    "direction": {
+        "higher": ("Higher is better", "越高越好"),
+        "lower": ("Lower is better", "越低越好"),
+    },
+    # words of the report pages and chart titles
+    "report": {
+        "monthly_review": ("Monthly marketing review", "月度营销复盘"),
+        "weekly_brief": ("Weekly brief", "营销周报"),
+        "campaign_review": ("Campaign review", "活动复盘"),
+        "strategy_workshop": ("Strategy workshop", "战略研讨会"),
+        "headline_figures": ("Headline figures", "核心指标"),
+        "headline": ("Headline figures", "核心指标"),
+        "by_month": ("By month", "按月"),
+        "by_region": ("By region", "按区域"),
+        "by_channel": ("By channel", "按渠道"),
+        "mom": ("Month over month", "环比"),
+        "yoy": ("Year over year", "同比"),
+        "wow": ("Week over week", "周环比"),
+        "previous_month": ("Previous month", "上月"),
+        "same_month_last_year": ("Same month last year", "去年同月"),
+        "this_month": ("This month", "本月"),
+        "month_to_date": ("Month to date", "本月至今"),
+        "data_through": ("Data through", "数据截至"),
+        "generated": ("Generated", "生成时间"),
+        "parameters": ("Parameters", "参数"),
+        "fingerprint": ("Report fingerprint", "报告指纹"),
+        "versions": ("Versions", "版本"),
+        "all_regions": ("All regions", "全部区域"),
+        "all_channels": ("All channels", "全部渠道"),
+        "total": ("Total", "合计"),
+        "average": ("Average", "平均值"),
+        "median": ("Median", "中位数"),
+        "day": ("Day", "日"),
+        "week": ("Week", "周"),
+        "year": ("Year", "年"),
+        "weekday": ("Weekday", "工作日"),
+        "weekend": ("Weekend", "周末"),
+        "trend": ("Trend", "趋势"),
+        "kpi_attainment": ("KPI attainment", "KPI达成情况"),
+        "channel_performance": ("Channel performance", "渠道表现"),
+        "budget_reallocation": ("Budget reallocation", "预算再分配"),
+        "suggested_share": ("Suggested share", "建议占比"),
+        "current_share": ("Current share", "当前占比"),
+        "funnel": ("Conversion funnel", "转化漏斗"),
+        "biggest_leak": ("Biggest leak", "最大流失环节"),
+        "customers": ("Customers", "客户"),
+        "cohort_retention": ("Cohort retention", "同期群留存"),
+        "dormant_customers": ("Dormant customers", "沉睡客户"),
+        "experiments": ("Experiments", "实验"),
+        "control": ("Control", "对照组"),
+        "treatment": ("Treatment", "实验组"),
+        "significant": ("Significant", "显著"),
+        "not_significant": ("Not significant", "不显著"),
+        "interim": ("Interim", "中期结果"),
+        "sample_ratio_mismatch": ("Sample-ratio mismatch", "样本比例失衡 (SRM)"),
+        "confidence_interval": ("Confidence interval", "置信区间"),
+        "anomalies": ("Anomalies", "异常"),
+        "tracking_outage": ("Tracking outage", "埋点数据中断"),
+        "survey": ("Customer survey", "客户调研"),
+        "findings": ("Key findings", "主要发现"),
+        "recommendations": ("Recommendations", "建议"),
+        "actions": ("Actions", "行动项"),
+        "notes": ("Notes", "备注"),
+        "no_data": ("No data", "无数据"),
+        "not_assessed": ("Not assessed", "未评估"),
+    },
+    # strategy frameworks (SWOT/TOWS, IFE/EFE, 4P/7P); quadrant codes SO/ST/WO/WT stay codes
+    "strategy": {
+        "swot": ("SWOT analysis", "SWOT分析"),
+        "tows": ("TOWS matrix", "TOWS矩阵"),
+        "strengths": ("Strengths", "优势"),
+        "weaknesses": ("Weaknesses", "劣势"),
+        "opportunities": ("Opportunities", "机会"),
+        "threats": ("Threats", "威胁"),
+        "ife": ("Internal factor evaluation (IFE)", "内部因素评价矩阵 (IFE)"),
+        "efe": ("External factor evaluation (EFE)", "外部因素评价矩阵 (EFE)"),
+        "marketing_mix": ("Marketing mix", "营销组合"),
+        "product": ("Product", "产品"),
+        "price": ("Price", "价格"),
+        "place": ("Place", "渠道"),
+        "promotion": ("Promotion", "促销"),
+        "people": ("People", "人员"),
+        "process": ("Process", "流程"),
+        "physical_evidence": ("Physical evidence", "有形展示"),
+    },
+}
+
+#: Kinds of label, for ``kind=`` in :func:`label` and :func:`labels`.
+KINDS: tuple[str, ...] = tuple(_GROUPS)
+
+# Without kind=, the first group that has a code wins; "channel" comes before "event" so that
+# the ambiguous "search" is the channel (see the module docstring).
+_SEARCH_ORDER = ("column", "channel", "region", "device", "metric", "status", "direction",
+                 "report", "strategy", "event")  # fmt: skip
+
+
+def _flat(lang_index: int) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind in reversed(_SEARCH_ORDER):  # earlier groups overwrite later ones
+        out.update({code: pair[lang_index] for code, pair in _GROUPS[kind].items()})
+    return out
+
+
+_FLAT = {lang: _flat(i) for i, lang in enumerate(LANGS)}
+
+
+def _check(lang: str, kind: str | None) -> None:
+    check_argument("lang", LANGS, lang)
+    if kind is not None:
+        check_argument("kind", KINDS, kind)
+
+
+def label(key: Any, lang: str = "en", kind: str | None = None) -> Any:
+    """The display label of ``key`` in ``lang``; ``key`` itself when it has none.
+
+    Parameters
+    ----------
+    key : str
+        A code from the data or the analysis output (``"new_customers"``, ``"east"``).
+        Codes without a label (user-defined metrics, campaign names) come back unchanged,
+        and so does anything that is not a string (NaN, numbers).
+    lang : {"en", "zh"}
+        Language; anything else is an :class:`~mktkit.errors.InputError`.
+    kind : str, optional
+        Look only in one group (one of :data:`KINDS`), e.g. ``kind="event"`` for the event
+        ``"search"``.
+
+    Returns
+    -------
+    str or the unchanged key
+
+    Examples
+    --------
+    >>> label("roas", "zh")
+    '广告支出回报率 (ROAS)'
+    >>> label("east", "en")
+    'East'
+    """
+    _check(lang, kind)
+    if not isinstance(key, str):
+        return key
+    if kind is None:
+        return _FLAT[lang].get(key, key)
+    pair = _GROUPS[kind].get(key)
+    return key if pair is None else pair[LANGS.index(lang)]
+
+
+def labels(lang: str = "en", kind: str | None = None) -> dict[str, str]:
+    """Every label in ``lang`` (a fresh dict, code -> label), or those of one ``kind``.
+
+    Examples
+    --------
+    >>> labels("zh", kind="region")["south"]
+    '华南'
+    >>> len(labels("en")) > 100
+    True
+    """
+    _check(lang, kind)
+    if kind is None:
+        return dict(_FLAT[lang])
+    i = LANGS.index(lang)
+    return {code: pair[i] for code, pair in _GROUPS[kind].items()}

@@ -1,0 +1,261 @@
+"""The report theme: one look for every matplotlib and seaborn figure, Chinese included.
+
+Chinese text renders from a pip install alone: the pinned package ``mplfonts`` ships
+``NotoSansCJKsc-Regular.otf`` in its wheel, and :func:`register_cjk_font` adds that file to
+matplotlib's font manager (once per process; later calls return at once). We only read the
+font file; we never call mplfonts' functions, which rewrite the user's ``matplotlibrc``.
+
+Font choice: ``font.family`` is a list and matplotlib (>= 3.6) falls back glyph by glyph.
+
+- ``lang="en"``: ``["DejaVu Sans", "Noto Sans CJK SC"]``. English figures look exactly like
+  matplotlib's defaults, and a Chinese name in the data (a user's region or campaign) still
+  renders, from the CJK font, instead of as empty boxes.
+- ``lang="zh"``: ``["Noto Sans CJK SC", "DejaVu Sans"]``. Noto Sans CJK carries its own Latin,
+  digits and minus sign, drawn to sit with the Chinese glyphs (same x-height, weight and
+  baseline), so mixed labels like "ROAS 广告支出回报率" read as one line rather than two fonts.
+  DejaVu Sans stays as the fallback for anything Noto lacks.
+
+The palette is Okabe & Ito's colour-universal-design set (Okabe and Ito 2008, "Color Universal
+Design"), distinguishable with the common colour-vision deficiencies; yellow, the weakest on
+white, comes last but one. Status colours (RAG, :data:`STATUS_COLORS`) are checked under
+simulated colour-vision deficiency, and reports print the status word next to the colour, so
+colour is never the only cue.
+
+Sizes suit HTML reports at 96 dpi: an 8 x 4.5 inch figure is 768 x 432 pixels, which fits an
+800-pixel report column without scaling, and 10-13 pt text stays legible there.
+
+matplotlib is imported only inside the functions, so ``PALETTE``, ``STATUS_COLORS`` and
+:func:`status_color` are cheap to use from table formatting.
+
+Examples
+--------
+>>> import mktkit as mk
+>>> mk.use_theme("zh")                       # doctest: +SKIP
+>>> from mktkit.style import theme_context
+>>> with theme_context("zh"):                # doctest: +SKIP
+...     ax = mk.plot_headline_trend(result)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+import math
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mktkit.errors import InputError, check_argument
+from mktkit.i18n import LANGS
+
+#: Family name of the CJK font shipped by mplfonts, as matplotlib knows it.
+CJK_FAMILY = "Noto Sans CJK SC"
+#: Matplotlib's bundled Latin font (always present).
+LATIN_FAMILY = "DejaVu Sans"
+_CJK_PACKAGE = "mplfonts"
+_CJK_FILE = ("fonts", "NotoSansCJKsc-Regular.otf")
+
+#: Categorical colours (Okabe-Ito order, black last), used as the axes colour cycle.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+#: RAG status colours (METHODS.md "Status"): green, amber, red, grey (no actual) and "no target".
+#: Green and amber are Okabe-Ito's; red is ColorBrewer's dark red #B2182B rather than Okabe-Ito
+#: vermillion, because vermillion and orange look alike to deuteranopes (CIELAB distance 18)
+#: while the darker red stays apart from amber for every deficiency (tests/test_style.py), and it
+#: reads as text on white (contrast 6.9:1). Both "not judged" statuses share the light grey.
+STATUS_COLORS: dict[str, str] = {
+    "green": "#009E73",
+    "amber": "#E69F00",
+    "red": "#B2182B",
+    "grey": "#BBBBBB",
+    "no target": "#BBBBBB",
+}
+
+_INK = "#222222"
+_MUTED = "#555555"
+_GRID = "#E5E5E5"
+
+_registered: Path | None = None
+_lock = threading.Lock()
+
+
+def status_color(status: Any) -> str:
+    """Hex colour of a KPI status; a missing status (None, NaN) is grey.
+
+    Parameters
+    ----------
+    status : {"green", "amber", "red", "grey", "no target"} or None
+        ``"no_target"`` is accepted for ``"no target"``; case does not matter.
+
+    Examples
+    --------
+    >>> status_color("red")
+    '#B2182B'
+    >>> status_color(None)
+    '#BBBBBB'
+    """
+    if status is None or (isinstance(status, float) and math.isnan(status)):
+        return STATUS_COLORS["grey"]
+    key = str(status).strip().lower().replace("_", " ")
+    check_argument("status", STATUS_COLORS, key)
+    return STATUS_COLORS[key]
+
+
+def cjk_font_path() -> Path:
+    """Path of the Noto Sans CJK SC file inside the installed ``mplfonts`` package.
+
+    Raises
+    ------
+    InputError
+        If mplfonts is not installed or its wheel lacks the font.
+    """
+    try:
+        resource = importlib.resources.files(_CJK_PACKAGE).joinpath(*_CJK_FILE)
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            "the package mplfonts, which ships the Chinese font, is not installed",
+            fix="pip install mplfonts==0.0.11 (it is a dependency of mktkit)",
+        ) from exc
+    # matplotlib opens fonts by file name, so the resource must be a real file (it is for any
+    # pip-installed wheel; a zipped install would not be).
+    path = Path(str(resource))
+    if not path.is_file():
+        raise InputError(
+            f"the Chinese font file {'/'.join(_CJK_FILE)} is missing from mplfonts at {path}",
+            fix="reinstall it: pip install --force-reinstall mplfonts==0.0.11",
+        )
+    return path
+
+
+def register_cjk_font() -> Path:
+    """Add Noto Sans CJK SC to matplotlib's font manager, once per process.
+
+    The first call reads the font's header (about 15 ms); later calls return the cached path.
+
+    Returns
+    -------
+    pathlib.Path
+        The registered font file.
+
+    Examples
+    --------
+    >>> register_cjk_font().name           # doctest: +SKIP
+    'NotoSansCJKsc-Regular.otf'
+    """
+    global _registered
+    if _registered is not None:
+        return _registered
+    with _lock:
+        if _registered is None:
+            from matplotlib import font_manager
+
+            path = cjk_font_path()
+            known = {Path(f.fname) for f in font_manager.fontManager.ttflist}
+            if path not in known:
+                font_manager.fontManager.addfont(str(path))
+            _registered = path
+    return _registered
+
+
+def theme_params(lang: str = "en") -> dict[str, Any]:
+    """The matplotlib rcParams of the report theme for ``lang`` (seaborn reads the same).
+
+    Does not register the font: :func:`use_theme` and :func:`theme_context` do.
+
+    Examples
+    --------
+    >>> theme_params("zh")["font.family"]
+    ['Noto Sans CJK SC', 'DejaVu Sans']
+    """
+    check_argument("lang", LANGS, lang)
+    from cycler import cycler
+
+    families = [CJK_FAMILY, LATIN_FAMILY] if lang == "zh" else [LATIN_FAMILY, CJK_FAMILY]
+    return {
+        "font.family": families,
+        "font.size": 11,
+        "axes.titlesize": 13,
+        "axes.titlelocation": "left",
+        "axes.titlepad": 10,
+        # Noto Sans CJK has a Regular face only here; one weight keeps en and zh alike
+        "axes.titleweight": "normal",
+        "axes.labelsize": 11,
+        "axes.labelcolor": _INK,
+        "axes.edgecolor": _MUTED,
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=list(PALETTE)),
+        "axes.unicode_minus": True,  # a real minus sign (U+2212); both fonts have it
+        "grid.color": _GRID,
+        "grid.linewidth": 0.8,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "xtick.color": _MUTED,
+        "ytick.color": _MUTED,
+        "text.color": _INK,
+        "legend.fontsize": 10,
+        "legend.frameon": False,
+        "lines.linewidth": 2.0,
+        "patch.edgecolor": "none",
+        "figure.figsize": (8.0, 4.5),
+        "figure.dpi": 96,
+        "figure.facecolor": "white",
+        "figure.constrained_layout.use": True,
+        "savefig.dpi": "figure",
+        "savefig.facecolor": "white",
+        "image.cmap": "viridis",
+        "mathtext.fontset": "dejavusans",
+        "svg.fonttype": "path",  # SVG shows the same glyphs without the font installed
+        "pdf.fonttype": 42,
+    }
+
+
+def use_theme(lang: str = "en") -> None:
+    """Apply the report theme to every later figure (matplotlib and seaborn) in this process.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+        Chooses the font order (see the module docstring); both render Chinese.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> mk.use_theme("zh")                   # doctest: +SKIP
+    """
+    params = theme_params(lang)
+    register_cjk_font()
+    import matplotlib
+
+    matplotlib.rcParams.update(params)
+
+
+@contextlib.contextmanager
+def theme_context(lang: str = "en") -> Iterator[None]:
+    """Apply the report theme inside a ``with`` block only; rcParams are restored after.
+
+    Examples
+    --------
+    >>> with theme_context("zh"):            # doctest: +SKIP
+    ...     fig, ax = plt.subplots()
+    """
+    params = theme_params(lang)
+    register_cjk_font()
+    import matplotlib
+
+    with matplotlib.rc_context(params):
+        yield
