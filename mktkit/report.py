@@ -1,0 +1,491 @@
+"""Render a report template: validate parameters, execute with papermill, export HTML, manifest.
+
+The pipeline, for ``render("monthly_review", month="2026-10", region="all", lang="zh")``:
+
+1. **Validate before a kernel starts.** Unknown names, wrong types and bad values (a month that
+   is not ``YYYY-MM`` or not in the data, a region not in the data) raise
+   :class:`~mktkit.errors.InputError` with one line saying what to do.
+2. **Execute** ``templates/<template>.ipynb`` with papermill in a staging folder.
+3. **Export** ``report.html`` with nbconvert's ``basic`` template (no code cells, no prompts,
+   no stderr) wrapped in our own page: inline CSS, figures as data URIs, no script and no
+   request to any host, so it opens offline and prints on A4.
+4. **Manifest** ``manifest.json``: parameters, SHA-256 of every input file and of the template,
+   package versions, timings, and a *fingerprint*: the hash of everything that determines the
+   report (not the timings), shown in the report's footer. The same inputs give the same
+   fingerprint and a byte-identical ``report.html``.
+5. **Publish atomically.** The staging folder replaces ``reports/<name>/`` by renames only when
+   every step succeeded. A failure leaves the last good report untouched, keeps the failed
+   notebook beside it as ``reports/<name>.failed.ipynb`` and raises :class:`RenderError`
+   naming the failing cell and its error.
+
+Examples
+--------
+>>> from mktkit.report import render
+>>> out = render("monthly_review", month="2026-10", region="all", lang="zh")   # doctest: +SKIP
+>>> sorted(p.name for p in out.iterdir())                                      # doctest: +SKIP
+['manifest.json', 'report.html', 'report.ipynb']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mktkit.errors import InputError
+from mktkit.style import EMBEDDED_FAMILY, font_face_css
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = ROOT / "templates"
+REPORTS_DIR = Path("reports")
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+VERSIONED = (
+    "mktkit",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "statsmodels",
+    "duckdb",
+    "mplfonts",
+)
+
+
+class RenderError(RuntimeError):
+    """A template failed to execute or export; the last good report was kept.
+
+    Attributes
+    ----------
+    cell : int or None
+        Execution count of the failing cell, when a cell failed.
+    ename, evalue : str
+        The error's name and value as the kernel reported them.
+    failed_notebook : Path or None
+        The executed notebook up to the failure, kept for debugging.
+    """
+
+    def __init__(self, message: str, *, cell=None, ename="", evalue="", failed_notebook=None):
+        super().__init__(message)
+        self.cell, self.ename, self.evalue = cell, ename, evalue
+        self.failed_notebook = failed_notebook
+
+
+@dataclass(frozen=True)
+class Param:
+    """One template parameter: its type, default, allowed values and help text."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    pattern: re.Pattern[str] | None = None
+    pattern_hint: str = ""
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is acceptable, else raise a one-line :class:`InputError`."""
+        if value is None and self.default is None:
+            return None
+        if not isinstance(value, self.type) or isinstance(value, bool) and self.type is not bool:
+            raise InputError(
+                f"{value!r} has type {type(value).__name__}, expected {self.type.__name__}",
+                column=self.name,
+                fix=self.help,
+            )
+        if self.pattern is not None and not self.pattern.match(value):
+            raise InputError(f"{value!r} is not valid", column=self.name, fix=self.pattern_hint)
+        if self.choices is not None and value not in self.choices:
+            raise InputError(
+                f"{value!r} is not allowed",
+                column=self.name,
+                fix="use one of " + ", ".join(map(str, self.choices)),
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Template:
+    """A report template: its parameters, which of them name the output folder, data checks."""
+
+    name: str
+    params: tuple[Param, ...]
+    name_parts: tuple[str, ...]
+    check_data: Callable[[dict[str, Any], Any], None] | None = None
+
+    def path(self, templates_dir: Path = TEMPLATES_DIR) -> Path:
+        return templates_dir / f"{self.name}.ipynb"
+
+    def folder_name(self, values: Mapping[str, Any]) -> str:
+        return "-".join([self.name, *(str(values[p]) for p in self.name_parts)])
+
+
+def _check_monthly(values: dict[str, Any], data: Any) -> None:
+    """The month and the region must exist in the data the report will read."""
+    cd = data["channel_daily"]
+    months = cd["date"].dt.strftime("%Y-%m")
+    first, last = months.min(), months.max()
+    if not first <= values["month"] <= last:
+        raise InputError(
+            f"{values['month']!r} is not in the data, which cover {first} to {last}",
+            column="month",
+            fix=f"choose a month from {first} to {last}",
+        )
+    regions = sorted(cd["region"].unique())
+    if values["region"] != "all" and values["region"] not in regions:
+        raise InputError(
+            f"{values['region']!r} is not a region of the data",
+            column="region",
+            fix="use one of all, " + ", ".join(regions),
+        )
+
+
+_LANG = Param("lang", str, "zh", "report language", choices=("zh", "en"))
+_DATA = Param(
+    "data_dir",
+    str,
+    None,
+    "a folder holding the tables of data/sample/README.md (default: the sample company)",
+)
+
+TEMPLATES: dict[str, Template] = {
+    "monthly_review": Template(
+        name="monthly_review",
+        params=(
+            Param(
+                "month",
+                str,
+                "2026-10",
+                "the month to review, YYYY-MM",
+                pattern=MONTH_RE,
+                pattern_hint="write the month as YYYY-MM, e.g. 2026-10",
+            ),
+            Param("region", str, "all", "a region of the data, or 'all'"),
+            _LANG,
+            _DATA,
+        ),
+        name_parts=("month", "region", "lang"),
+        check_data=_check_monthly,
+    ),
+}
+
+
+def validate_params(
+    template: str, params: Mapping[str, Any], *, with_data: bool = True
+) -> tuple[Template, dict[str, Any]]:
+    """Check a template name and its parameters without starting a kernel.
+
+    Names, types and formats are checked first; then the values that must exist in the data
+    (a month, a region) against ``mk.load_sample(data_dir)``, unless ``with_data=False``.
+    Returns the template and the complete parameter dict (defaults filled in).
+
+    Examples
+    --------
+    >>> validate_params("monthly_review", {"month": "2026-13"})
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: month: '2026-13' is not valid. Fix: write the month as YYYY-MM, e.g. 2026-10
+    """
+    if template not in TEMPLATES:
+        raise InputError(
+            f"unknown template {template!r}",
+            column="template",
+            fix="use one of " + ", ".join(sorted(TEMPLATES)),
+        )
+    spec = TEMPLATES[template]
+    known = {p.name: p for p in spec.params}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise InputError(
+            "unknown parameter(s) " + ", ".join(map(repr, unknown)),
+            column="parameters",
+            fix=f"{template} takes " + ", ".join(known),
+        )
+    values = {name: p.check(params.get(name, p.default)) for name, p in known.items()}
+    if with_data and spec.check_data is not None:
+        spec.check_data(values, _load(values))
+    return spec, values
+
+
+def _load(values: Mapping[str, Any]) -> Any:
+    from mktkit.io import load_sample
+
+    return load_sample(values.get("data_dir"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _data_end(data: Any) -> str:
+    end = max(data["orders"]["order_date"].max(), data["channel_daily"]["date"].max())
+    return str(end.date())
+
+
+def _manifest(
+    spec: Template, values: dict[str, Any], template_path: Path, data: Any
+) -> dict[str, Any]:
+    inputs = {
+        name: {"path": str(p), "sha256": _sha256(p)} for name, p in sorted(data.files.items())
+    }
+    determined = {
+        "template": spec.name,
+        "template_sha256": _sha256(template_path),
+        "parameters": values,
+        "inputs": {k: v["sha256"] for k, v in inputs.items()},
+        "versions": _versions(),
+        "data_end": _data_end(data),
+    }
+    canonical = json.dumps(determined, sort_keys=True, ensure_ascii=False).encode()
+    return {
+        **determined,
+        "inputs": inputs,
+        "fingerprint": hashlib.sha256(canonical).hexdigest(),
+    }
+
+
+def _strip_for_report(nb: Any) -> Any:
+    """Keep what a reader sees, and only that, in a form that does not vary between runs.
+
+    Drops stderr streams (warnings, progress bars) and code cells left without output (the
+    parameter cells among them), and numbers cells by position: papermill gives the injected
+    parameter cell a random id, which would otherwise change the HTML at every run.
+    """
+    kept = []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+            if not cell["outputs"]:
+                continue
+        kept.append(cell)
+    for i, cell in enumerate(kept):
+        cell["id"] = f"c{i}"
+    nb.cells = kept
+    return nb
+
+
+_CSS = """
+:root { --ink:#1f2933; --muted:#616e7c; --line:#d9dee3; --accent:#1f5f99; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff; font-family: var(--fonts);
+  font-size: 15px; line-height: 1.55; }
+main, header.report, footer.report { max-width: 960px; margin: 0 auto; padding: 0 24px; }
+header.report { padding-top: 28px; border-bottom: 2px solid var(--accent); }
+header.report h1 { margin: 0 0 4px; font-size: 26px; }
+dl.params { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 8px 0 14px; color: var(--muted); }
+dl.params div { display: flex; gap: 6px; } dl.params dt { font-weight: 600; } dl.params dd { margin: 0; }
+h1, h2, h3 { line-height: 1.25; } h2 { margin-top: 32px; border-bottom: 1px solid var(--line); }
+table { border-collapse: collapse; margin: 12px 0; font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead th { border-bottom: 2px solid var(--ink); }
+img { max-width: 100%; height: auto; }
+.good { color: #1b7f3b; } .bad { color: #b42318; } .neutral { color: var(--muted); }
+footer.report { margin-top: 40px; padding-bottom: 28px; border-top: 1px solid var(--line);
+  color: var(--muted); font-size: 12px; }
+.jp-OutputArea-output pre { white-space: pre-wrap; }
+@page { size: A4; margin: 16mm 14mm; }
+@media print { body { font-size: 11pt; } main, header.report, footer.report { max-width: none; padding: 0; }
+  img, table { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
+"""
+
+# Chinese reads best in the embedded CJK font throughout; English keeps a Latin face and falls
+# back to the embedded font for any Chinese in user text (names, comments).
+_FONTS = {
+    "zh": f'"{EMBEDDED_FAMILY}", sans-serif',
+    "en": f'"Helvetica Neue", Arial, "DejaVu Sans", "{EMBEDDED_FAMILY}", sans-serif',
+}
+
+
+def _page(body: str, spec: Template, values: dict[str, Any], manifest: dict, data_end: str) -> str:
+    from mktkit.i18n import label, labels
+
+    lang = values.get("lang", "en")
+    lab = labels(lang)
+    esc = html.escape
+    title = lab.get(spec.name, spec.name)
+    # Names and values in the reader's language (codes such as regions are translated).
+    params = "".join(
+        f"<div><dt>{esc(str(label(k, lang)))}</dt><dd>{esc(str(label(v, lang)))}</dd></div>"
+        for k, v in values.items()
+        if v is not None and k != "lang"
+    )
+    versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in manifest["versions"].items())
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)} · {esc(spec.folder_name(values))}</title>\n"
+        "<style>/*fonts*/" + _CSS + "</style>\n</head>\n<body>\n"
+        f'<header class="report"><h1>{esc(title)}</h1>'
+        f'<dl class="params" aria-label="{esc(lab["parameters"])}">{params}</dl></header>\n'
+        f"<main>\n{body}\n</main>\n"
+        f'<footer class="report"><p>{esc(lab["data_through"])}: {esc(data_end)} · '
+        f"{esc(lab['fingerprint'])}: <code>{manifest['fingerprint'][:16]}</code></p>"
+        f"<p>{esc(lab['versions'])}: {versions}</p></footer>\n</body>\n</html>\n"
+    )
+    # Embed the font cut to the characters the page shows (markup included: it is ASCII).
+    fonts = font_face_css(page) + f":root{{--fonts:{_FONTS.get(lang, _FONTS['en'])};}}"
+    return page.replace("/*fonts*/", fonts, 1)
+
+
+def export_html(nb: Any, spec: Template, values: dict[str, Any], manifest: dict) -> str:
+    """The executed notebook as one self-contained HTML page (no code, no scripts)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(_strip_for_report(nb))
+    return _page(body, spec, values, manifest, manifest["data_end"])
+
+
+def _cell_error(nb_path: Path, exc: Exception) -> RenderError:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    cell = getattr(exc, "exec_count", None)
+    where = f"cell {cell}" if cell is not None else "the notebook"
+    return RenderError(
+        f"{where} failed: {ename}: {evalue} (failed notebook kept at {nb_path})",
+        cell=cell,
+        ename=ename,
+        evalue=evalue,
+        failed_notebook=nb_path,
+    )
+
+
+def render(
+    template: str,
+    *,
+    out_dir: str | os.PathLike = REPORTS_DIR,
+    templates_dir: str | os.PathLike | None = None,
+    timeout: int = 600,
+    **params: Any,
+) -> Path:
+    """Render ``template`` with ``params`` into ``out_dir/<template>-<params>/``.
+
+    Parameters
+    ----------
+    template : str
+        A name of :data:`TEMPLATES`.
+    out_dir : path
+        Where report folders go (default ``reports/``).
+    templates_dir : path, optional
+        Where the template notebooks are (default: the repository's ``templates/``).
+    timeout : int
+        Seconds a cell may run before the render fails.
+    **params
+        The template's parameters (see :data:`TEMPLATES`), validated before any kernel starts.
+
+    Returns
+    -------
+    Path of the published report folder.
+
+    Raises
+    ------
+    InputError
+        A bad template name or parameter; nothing was run or written.
+    RenderError
+        The notebook failed; the previous report is kept, the failed notebook is beside it.
+    """
+    import nbformat
+    import papermill
+
+    started = time.perf_counter()
+    spec, values = validate_params(template, params, with_data=False)
+    data = _load(values)
+    if spec.check_data is not None:
+        spec.check_data(values, data)
+    nb_in = spec.path(Path(templates_dir) if templates_dir else TEMPLATES_DIR)
+    if not nb_in.exists():
+        raise InputError(f"template notebook {nb_in} is missing", fix="reinstall the templates")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = spec.folder_name(values)
+    final, failed = out_dir / name, out_dir / f"{name}.failed.ipynb"
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
+    staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable as usual
+    try:
+        manifest = _manifest(spec, values, nb_in, data)
+        nb_out = staging / "report.ipynb"
+        t0 = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(nb_in),
+                str(nb_out),
+                parameters=values,
+                kernel_name="python3",
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                cwd=str(staging),
+                execution_timeout=timeout,
+                # The kernel's start-up chatter (a TCP notice on every start) is not for the
+                # reader of the command line; errors still come through.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+        except Exception as exc:  # papermill raises its own error or nbclient's timeout
+            if nb_out.exists():
+                shutil.copyfile(nb_out, failed)
+            raise _cell_error(failed, exc) from exc
+        t1 = time.perf_counter()
+        nb = nbformat.read(nb_out, as_version=4)
+        page = export_html(nb, spec, values, manifest)
+        (staging / "report.html").write_text(page, encoding="utf-8")
+        manifest["timings_s"] = {
+            "execute": round(t1 - t0, 3),
+            "export": round(time.perf_counter() - t1, 3),
+            "total": round(time.perf_counter() - started, 3),
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        _publish(staging, final)
+        failed.unlink(missing_ok=True)
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging`` with renames, so a reader never sees half a report."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,45 @@
+"""Every notebook in notebooks/ and templates/ runs top to bottom on a real kernel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("templates/*.ipynb")])
+
+
+def test_there_are_notebooks_to_run():
+    assert any(p.parent.name == "templates" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, path.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_notebook_executes(path, tmp_path):
+    import papermill
+
+    out = tmp_path / path.name
+    papermill.execute_notebook(
+        str(path),
+        str(out),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(path.parent),
+        execution_timeout=600,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    nb = nbformat.read(out, as_version=4)
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert errors == []

@@ -1,0 +1,163 @@
+"""The report pipeline: parameters refused before a kernel starts, a real render, atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mktkit.errors import InputError
+from mktkit.report import TEMPLATES_DIR, RenderError, render, validate_params
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.mark.parametrize(
+    ("template", "params", "column", "words"),
+    [
+        ("nope", {}, "template", "unknown template 'nope'"),
+        ("monthly_review", {"colour": "red"}, "parameters", "unknown parameter(s) 'colour'"),
+        ("monthly_review", {"month": "2026-13"}, "month", "'2026-13' is not valid"),
+        ("monthly_review", {"month": "202610"}, "month", "'202610' is not valid"),
+        ("monthly_review", {"month": 202610}, "month", "has type int, expected str"),
+        ("monthly_review", {"month": "2030-01"}, "month", "not in the data"),
+        ("monthly_review", {"month": "2024-10"}, "month", "not in the data"),
+        ("monthly_review", {"region": "mars"}, "region", "'mars' is not a region"),
+        ("monthly_review", {"lang": "fr"}, "lang", "'fr' is not allowed"),
+        ("monthly_review", {"lang": True}, "lang", "has type bool, expected str"),
+    ],
+)
+def test_bad_parameters_are_refused(template, params, column, words):
+    with pytest.raises(InputError) as info:
+        validate_params(template, params)
+    assert info.value.column == column
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)  # one line for the command line
+
+
+def test_defaults_are_filled_in():
+    spec, values = validate_params("monthly_review", {"region": "east"})
+    assert values == {"month": "2026-10", "region": "east", "lang": "zh", "data_dir": None}
+    assert spec.folder_name(values) == "monthly_review-2026-10-east-zh"
+
+
+def test_refused_before_any_kernel_starts(tmp_path, monkeypatch):
+    import papermill
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started for bad parameters")
+
+    monkeypatch.setattr(papermill, "execute_notebook", no_kernel)
+    with pytest.raises(InputError):
+        render("monthly_review", out_dir=tmp_path, month="2026-13")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    return render("monthly_review", out_dir=out, month="2026-10", region="all", lang="zh")
+
+
+def _revenue_of(month: str) -> float:
+    # Independent of mktkit: the csv module and plain floats over the committed file.
+    import csv
+
+    with open(SAMPLE / "orders.csv", newline="", encoding="utf-8") as fh:
+        return sum(float(r["amount"]) for r in csv.DictReader(fh) if r["order_date"][:7] == month)
+
+
+@pytest.mark.slow
+def test_render_writes_the_three_files(rendered):
+    assert rendered.name == "monthly_review-2026-10-all-zh"
+    assert sorted(p.name for p in rendered.iterdir()) == [
+        "manifest.json",
+        "report.html",
+        "report.ipynb",
+    ]
+    leftovers = [p.name for p in rendered.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+@pytest.mark.slow
+def test_html_is_self_contained_and_shows_no_code(rendered):
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
+    assert "@import" not in page and "url(http" not in page
+    assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
+    assert "jp-InputArea" not in page and "mk.headline" not in page
+    assert 'lang="zh-CN"' in page and "月度营销复盘" in page
+
+
+@pytest.mark.slow
+def test_headline_revenue_matches_the_orders_file(rendered):
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    revenue = _revenue_of("2026-10")
+    assert f"¥{revenue:,.0f}" in page
+
+
+@pytest.mark.slow
+def test_manifest_hashes_every_input(rendered):
+    manifest = json.loads((rendered / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"] == {
+        "month": "2026-10",
+        "region": "all",
+        "lang": "zh",
+        "data_dir": None,
+    }
+    files = sorted(p for p in SAMPLE.iterdir() if p.suffix in {".csv", ".parquet", ".yaml"})
+    assert sorted(manifest["inputs"]) == sorted(p.stem for p in files)
+    for p in files:
+        assert manifest["inputs"][p.stem]["sha256"] == hashlib.sha256(p.read_bytes()).hexdigest()
+    template = TEMPLATES_DIR / "monthly_review.ipynb"
+    assert manifest["template_sha256"] == hashlib.sha256(template.read_bytes()).hexdigest()
+    assert {"pandas", "papermill", "python"} <= set(manifest["versions"])
+    assert manifest["timings_s"]["total"] >= manifest["timings_s"]["execute"] > 0
+    assert manifest["data_end"] == "2026-10-31"
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    assert manifest["fingerprint"][:16] in page
+
+
+@pytest.mark.slow
+def test_same_inputs_give_a_byte_identical_report(rendered, tmp_path):
+    again = render("monthly_review", out_dir=tmp_path, month="2026-10", region="all", lang="zh")
+    assert (again / "report.html").read_bytes() == (rendered / "report.html").read_bytes()
+
+
+def _failing_templates(tmp_path: Path) -> Path:
+    nb = nbformat.read(TEMPLATES_DIR / "monthly_review.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    nbformat.write(nb, folder / "monthly_review.ipynb")
+    return folder
+
+
+@pytest.mark.slow
+def test_a_failed_render_keeps_the_last_good_report(rendered, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(rendered, out / rendered.name)
+    before = {p.name: p.read_bytes() for p in (out / rendered.name).iterdir()}
+    with pytest.raises(RenderError) as info:
+        render(
+            "monthly_review",
+            out_dir=out,
+            templates_dir=_failing_templates(tmp_path),
+            month="2026-10",
+            region="all",
+            lang="zh",
+        )
+    assert info.value.ename == "ZeroDivisionError"
+    assert "ZeroDivisionError" in str(info.value) and f"cell {info.value.cell}" in str(info.value)
+    after = {p.name: p.read_bytes() for p in (out / rendered.name).iterdir()}
+    assert after == before
+    failed = out / f"{rendered.name}.failed.ipynb"
+    assert info.value.failed_notebook == failed and failed.exists()
+    assert sorted(p.name for p in out.iterdir()) == [rendered.name, failed.name]
