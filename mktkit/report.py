@@ -124,6 +124,7 @@ class Template:
     name: str
     params: tuple[Param, ...]
     name_parts: tuple[str, ...]
+    tables: tuple[str, ...] = ()
     check_data: Callable[[dict[str, Any], Any], None] | None = None
 
     def path(self, templates_dir: Path = TEMPLATES_DIR) -> Path:
@@ -178,6 +179,7 @@ TEMPLATES: dict[str, Template] = {
             _DATA,
         ),
         name_parts=("month", "region", "lang"),
+        tables=("orders", "channel_daily"),
         check_data=_check_monthly,
     ),
 }
@@ -215,15 +217,27 @@ def validate_params(
             fix=f"{template} takes " + ", ".join(known),
         )
     values = {name: p.check(params.get(name, p.default)) for name, p in known.items()}
-    if with_data and spec.check_data is not None:
-        spec.check_data(values, _load(values))
+    if with_data:
+        data = _load(spec, values)
+        if spec.check_data is not None:
+            spec.check_data(values, data)
     return spec, values
 
 
-def _load(values: Mapping[str, Any]) -> Any:
+def _load(spec: Template, values: Mapping[str, Any]) -> Any:
+    """The data the template reads; every table it needs must be there (checked, not loaded)."""
     from mktkit.io import load_sample
 
-    return load_sample(values.get("data_dir"))
+    data = load_sample(values.get("data_dir"))
+    missing = [data.files[t].name for t in spec.tables if not data.files[t].is_file()]
+    if missing:
+        raise InputError(
+            f"{data.path} lacks " + ", ".join(missing),
+            column="data_dir",
+            fix=f"{spec.name} reads these tables: add them, named and shaped as in "
+            "data/sample/README.md",
+        )
+    return data
 
 
 def _sha256(path: Path) -> str:
@@ -252,8 +266,12 @@ def _data_end(data: Any) -> str:
 def _manifest(
     spec: Template, values: dict[str, Any], template_path: Path, data: Any
 ) -> dict[str, Any]:
+    # The tables the template reads, plus any other table present in the folder (a template
+    # may read optional tables); a missing optional table is simply not listed.
     inputs = {
-        name: {"path": str(p), "sha256": _sha256(p)} for name, p in sorted(data.files.items())
+        name: {"path": str(p), "sha256": _sha256(p)}
+        for name, p in sorted(data.files.items())
+        if name in spec.tables or p.is_file()
     }
     determined = {
         "template": spec.name,
@@ -428,7 +446,7 @@ def render(
 
     started = time.perf_counter()
     spec, values = validate_params(template, params, with_data=False)
-    data = _load(values)
+    data = _load(spec, values)
     if spec.check_data is not None:
         spec.check_data(values, data)
     nb_in = spec.path(Path(templates_dir) if templates_dir else TEMPLATES_DIR)

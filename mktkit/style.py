@@ -288,13 +288,16 @@ def font_face_css(text: str) -> str:
     options.flavor = "woff"
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    font = subset.load_font(str(cjk_font_path()), options, lazy=True)
-    font.recalcTimestamp = False  # keep head.modified: identical input, identical bytes
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))
-    subsetter.subset(font)
     buf = io.BytesIO()
-    subset.save_font(font, buf, options)
+    font = subset.load_font(str(cjk_font_path()), options, lazy=True)
+    try:
+        font.recalcTimestamp = False  # keep head.modified: identical input, identical bytes
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(set(text))))
+        subsetter.subset(font)
+        subset.save_font(font, buf, options)
+    finally:
+        font.close()  # lazy loading keeps the 16 MB file open until closed
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (
         f'@font-face{{font-family:"{EMBEDDED_FAMILY}";'

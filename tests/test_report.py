@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import nbformat
@@ -65,12 +66,13 @@ def rendered(tmp_path_factory) -> Path:
     return render("monthly_review", out_dir=out, month="2026-10", region="all", lang="zh")
 
 
-def _revenue_of(month: str) -> float:
-    # Independent of mktkit: the csv module and plain floats over the committed file.
+def _revenue_of(month: str) -> Decimal:
+    # Independent of mktkit and of floats: the csv module and exact decimals over the file.
     import csv
 
     with open(SAMPLE / "orders.csv", newline="", encoding="utf-8") as fh:
-        return sum(float(r["amount"]) for r in csv.DictReader(fh) if r["order_date"][:7] == month)
+        rows = csv.DictReader(fh)
+        return sum((Decimal(r["amount"]) for r in rows if r["order_date"][:7] == month), Decimal())
 
 
 @pytest.mark.slow
@@ -99,8 +101,8 @@ def test_html_is_self_contained_and_shows_no_code(rendered):
 @pytest.mark.slow
 def test_headline_revenue_matches_the_orders_file(rendered):
     page = (rendered / "report.html").read_text(encoding="utf-8")
-    revenue = _revenue_of("2026-10")
-    assert f"¥{revenue:,.0f}" in page
+    revenue = _revenue_of("2026-10").quantize(Decimal(1), ROUND_HALF_UP)
+    assert f"<td>¥{revenue:,}</td>" in page
 
 
 @pytest.mark.slow
@@ -161,3 +163,77 @@ def test_a_failed_render_keeps_the_last_good_report(rendered, tmp_path):
     failed = out / f"{rendered.name}.failed.ipynb"
     assert info.value.failed_notebook == failed and failed.exists()
     assert sorted(p.name for p in out.iterdir()) == [rendered.name, failed.name]
+
+
+def _own_folder(tmp_path: Path, tables: tuple[str, ...]) -> Path:
+    folder = tmp_path / "my_tables"
+    folder.mkdir()
+    for t in tables:
+        shutil.copyfile(SAMPLE / f"{t}.csv", folder / f"{t}.csv")
+    return folder
+
+
+def test_a_folder_without_a_needed_table_is_refused(tmp_path):
+    folder = _own_folder(tmp_path, ("channel_daily",))
+    with pytest.raises(InputError) as info:
+        render("monthly_review", out_dir=tmp_path / "out", data_dir=str(folder))
+    assert info.value.column == "data_dir" and "lacks orders.csv" in str(info.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.slow
+def test_render_on_your_own_folder_of_tables(tmp_path):
+    # A user's folder holding only the two tables the review reads.
+    folder = _own_folder(tmp_path, ("orders", "channel_daily"))
+    out = render(
+        "monthly_review",
+        out_dir=tmp_path / "out",
+        data_dir=str(folder),
+        month="2026-09",
+        region="east",
+        lang="en",
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["inputs"]) == ["channel_daily", "orders"]
+    assert manifest["inputs"]["orders"]["path"] == str(folder / "orders.csv")
+    import csv
+
+    with open(folder / "orders.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["order_date"][:7] == "2026-09"]
+    east = sum(Decimal(r["amount"]) for r in rows if r["region"] == "east")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"¥{east.quantize(Decimal(1), ROUND_HALF_UP):,}" in page
+    assert f"<td>{sum(r['region'] == 'east' for r in rows):,}</td>" in page  # orders
+
+
+@pytest.mark.slow
+def test_the_embedded_font_covers_every_character_shown(rendered):
+    # The page must read the same on a machine without Chinese fonts: the embedded subset has
+    # a glyph for every character of the visible text.
+    import base64
+    import io
+    from html.parser import HTMLParser
+
+    from fontTools.ttLib import TTFont
+
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    woff = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page).group(1)
+    font = TTFont(io.BytesIO(base64.b64decode(woff)))
+    covered = set(map(chr, font.getBestCmap()))
+
+    class Text(HTMLParser):
+        chunks: list[str] = []
+        skip = False
+
+        def handle_starttag(self, tag, attrs):
+            self.skip = tag == "style"
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.chunks.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    shown = {c for c in "".join(parser.chunks) if not c.isspace()}
+    assert any("\u4e00" <= c <= "\u9fff" for c in shown)  # there is Chinese to cover
+    assert shown - covered == set()
