@@ -22,8 +22,19 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/mktkit render monthly_review --month $(MONTH) --region $(REGION) --lang $(REPORT_LANG)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# A public worked example for the funnel tests: Retentioneering's simple_shop log, published
+# with its funnel figures. Its licence forbids committing a copy, so make fetches the wheel from
+# the package index (no install, no dependencies) and keeps only the CSV inside .venv.
+SIMPLE_SHOP := $(VENV)/data/simple-onlineshop.csv
+
+$(SIMPLE_SHOP): | $(STAMP)
+	@mkdir -p $(VENV)/data
+	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/data retentioneering==3.3.0
+	$(BIN)/python -c "import zipfile, glob, sys; z = zipfile.ZipFile(glob.glob('$(VENV)/data/retentioneering-3.3.0-*.whl')[0]); open(sys.argv[1], 'wb').write(z.read('retentioneering/datasets/data/simple-onlineshop.csv'))" $@
+	@rm -f $(VENV)/data/retentioneering-*.whl
+
+test: $(STAMP) $(SIMPLE_SHOP)
+	MKTKIT_SIMPLE_SHOP_CSV=$(SIMPLE_SHOP) $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from mktkit.errors import InputError
@@ -40,6 +42,8 @@ _LAZY: dict[str, str] = {
     "funnel_trend": "mktkit.funnel",
     "compare_funnels": "mktkit.funnel",
     "aarrr": "mktkit.funnel",
+    "funnel_levels": "mktkit.funnel",
+    "FunnelResult": "mktkit.funnel",
     "headline": "mktkit.kpi",
     "monthly_totals": "mktkit.kpi",
     # presentation
@@ -65,3 +69,20 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+class _Kit(types.ModuleType):
+    """The package object: a public function keeps its name over a submodule of that name.
+
+    Importing ``mktkit.funnel`` makes Python bind the *module* to ``mktkit.funnel``, which would
+    hide the function ``mk.funnel``. The module stays reachable through ``sys.modules`` and
+    ``from mktkit.funnel import ...``; the attribute stays the function.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == value.__name__:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Kit

@@ -53,3 +53,15 @@ def test_matplotlib_arrives_only_with_the_theme():
     loaded = _modules_after("import mktkit\nmktkit.use_theme('zh')")
     assert "matplotlib" in loaded
     assert sorted(loaded & {"pandas", "seaborn", "scipy", "duckdb", "statsmodels"}) == []
+
+
+def test_a_function_keeps_its_name_over_a_module_of_that_name():
+    # mktkit/funnel.py defines mk.funnel: importing the module must not hide the function.
+    code = (
+        "import mktkit as mk, mktkit.funnel, sys\n"
+        "from mktkit.funnel import funnel\n"
+        "assert mk.funnel is funnel, mk.funnel\n"
+        "assert sys.modules['mktkit.funnel'].funnel is funnel\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
