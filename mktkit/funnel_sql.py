@@ -65,7 +65,12 @@ def connect() -> Any:
     outgrow memory). Pass your own connection as ``con=`` to set ``memory_limit``,
     ``temp_directory`` or ``threads``."""
     con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")  # no progress bars in notebooks' output
+    try:
+        con.execute("SET enable_progress_bar = false")  # no progress bars in notebooks' output
+    except duckdb.Error:
+        # Inside a Jupyter kernel without ipywidgets DuckDB refuses to touch the setting at
+        # all; it then draws no widget bar either, which is what we want.
+        pass
     return con
 
 

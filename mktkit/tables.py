@@ -392,7 +392,7 @@ def headline_table(h: pd.DataFrame, lang: str = "en") -> str:
     for r in h.itertuples(index=False):
         fmt = HEADLINE_FORMATS.get(r.metric, lambda x, lang: fmt_number(x, 2))
         cells = [
-            f"<th scope=\"row\">{esc(label(r.metric, lang))}</th>",
+            f'<th scope="row">{esc(label(r.metric, lang))}</th>',
             f"<td>{esc(fmt(r.current, lang))}</td>",
             f"<td>{esc(fmt(r.previous, lang))}</td>",
             f'<td class="{change_class(r.change_vs_previous, r.direction)}">'
@@ -401,7 +401,7 @@ def headline_table(h: pd.DataFrame, lang: str = "en") -> str:
             f'<td class="{change_class(r.change_vs_last_year, r.direction)}">'
             f"{esc(fmt_change(r.change_vs_last_year))}</td>",
         ]
-        rows.append(f"<tr data-metric=\"{esc(r.metric)}\">{''.join(cells)}</tr>")
+        rows.append(f'<tr data-metric="{esc(r.metric)}">{"".join(cells)}</tr>')
     caption = ""
     windows = h.attrs.get("windows")
     if windows:
@@ -410,13 +410,58 @@ def headline_table(h: pd.DataFrame, lang: str = "en") -> str:
         if h.attrs.get("like_for_like"):
             caption += f" ({label('month_to_date', lang)})"
         caption = f"<caption>{esc(caption)}</caption>"
-    head = "".join(f"<th scope=\"col\">{esc(label(k, lang))}</th>" for k in heads)
+    head = "".join(f'<th scope="col">{esc(label(k, lang))}</th>' for k in heads)
     return (
         f'<table class="headline">{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
+def funnel_change_table(change: pd.DataFrame, lang: str = "en") -> str:
+    """:func:`mktkit.funnel.compare_steps` as an HTML table: the step that newly leaks marked.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> a = mk.funnel_from_counts(pd.DataFrame({"stage": ["cart", "pay"], "count": [200, 120]}))
+    >>> b = mk.funnel_from_counts(pd.DataFrame({"stage": ["cart", "pay"], "count": [200, 70]}))
+    >>> "new_leak" in funnel_change_table(mk.compare_steps(a, b))
+    True
+    """
+    check_argument("lang", LANGS, lang)
+    esc = html.escape
+    heads = ["step", "previous_month", "this_month", "conversion_previous", "conversion_this",
+             "change_pp", "p_value"]  # fmt: skip
+    rows = []
+    for r in change.itertuples(index=False):
+        leak = bool(r.new_leak)
+        p = (
+            "—"
+            if _decimal(r.p_value) is None
+            else ("<0.001" if r.p_value < 0.001 else f"{r.p_value:.3f}")
+        )
+        # Colour only what the test says is more than noise.
+        significant = _decimal(r.p_value) is not None and r.p_value < 0.05
+        cls = change_class(r.difference, "higher") if significant else "neutral"
+        mark = f' <strong class="bad">▼ {esc(label("new_leak", lang))}</strong>' if leak else ""
+        cells = [
+            f'<th scope="row">{esc(str(label(r.step, lang)))}{mark}</th>',
+            f"<td>{esc(fmt_int(r.users_a, lang))}</td>",
+            f"<td>{esc(fmt_int(r.users_b, lang))}</td>",
+            f"<td>{esc(fmt_percent(r.conversion_a))}</td>",
+            f"<td>{esc(fmt_percent(r.conversion_b))}</td>",
+            f'<td class="{cls}">{esc(fmt_pp(r.difference, lang))}</td>',
+            f"<td>{esc(p)}</td>",
+        ]
+        css = ' class="new_leak"' if leak else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    head = "".join(f'<th scope="col">{esc(label(k, lang))}</th>' for k in heads)
+    return (
+        f'<table class="funnel-change"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 __all__ = ["CURRENCY_SYMBOLS", "FORMAT_KINDS", "HEADLINE_FORMATS", "MISSING", "STATUS_COLORS",
            "change_class", "fmt_change", "fmt_int", "fmt_money", "fmt_number", "fmt_percent",
-           "fmt_pp", "format_table", "headline_table", "status_css"]  # fmt: skip
+           "fmt_pp", "format_table", "funnel_change_table", "headline_table", "status_css"]  # fmt: skip

@@ -155,3 +155,49 @@ def test_public_names():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a clean funnel warns about nothing
         funnel_from_counts(counts(["a", "b"], [2, 1]))
+
+
+def test_compare_steps_locates_the_step_that_leaks():
+    import math
+
+    from mktkit.funnel import compare_steps
+
+    a = funnel_from_counts(
+        pd.DataFrame({"stage": ["view", "cart", "pay"], "count": [400, 200, 120]})
+    )
+    b = funnel_from_counts(
+        pd.DataFrame({"stage": ["view", "cart", "pay"], "count": [400, 200, 70]})
+    )
+    c = compare_steps(a, b)
+    # cart: 200/400 in both -> no change. pay: 120/200 = 0.60 -> 70/200 = 0.35.
+    # Pooled p = 190/400 = 0.475, se = sqrt(0.475 * 0.525 * (1/200 + 1/200)) = 0.0499375,
+    # z = (0.35 - 0.60) / se = -5.00626.
+    se = math.sqrt(0.475 * 0.525 * (2 / 200))
+    assert c["z"].iloc[2] == pytest.approx((0.35 - 0.60) / se, rel=1e-9)
+    assert c["difference"].iloc[2] == pytest.approx(-0.25)
+    assert c["difference"].iloc[1] == pytest.approx(0.0)
+    assert c["new_leak"].tolist() == [False, False, True]
+    assert c["entered_b"].iloc[2] == 200 and c["users_b"].iloc[2] == 70
+    # the other way round nothing leaks: the funnel got better
+    assert not compare_steps(b, a)["new_leak"].any()
+
+
+def test_month_funnels_cut_each_month_at_its_end():
+    from mktkit.funnel import month_funnels
+
+    ts = pd.to_datetime(
+        [
+            "2026-09-10 10:00", "2026-09-10 10:05",  # user 1: both steps in September
+            "2026-09-30 23:50", "2026-10-01 00:10",  # user 2: crosses the month end
+            "2026-10-05 09:00", "2026-10-05 09:30",  # user 3: both steps in October
+        ]
+    )  # fmt: skip
+    ev = pd.DataFrame(
+        {"user_id": [1, 1, 2, 2, 3, 3], "ts": ts, "event": ["a", "b"] * 3, "region": "east"}
+    )
+    prev, cur = month_funnels(ev, ["a", "b"], "2026-10")
+    assert prev["users"].tolist() == [2, 1]  # users 1 and 2 enter; user 2's b is in October
+    assert cur["users"].tolist() == [1, 1]  # user 3 only (user 2's October b has no a)
+    with pytest.warns(FunnelWarning, match="do not occur"):  # no east events at all
+        _, west = month_funnels(ev.assign(region="west"), ["a", "b"], "2026-10", region="east")
+    assert west["users"].tolist() == [0, 0]

@@ -237,3 +237,12 @@ def test_the_embedded_font_covers_every_character_shown(rendered):
     shown = {c for c in "".join(parser.chunks) if not c.isspace()}
     assert any("\u4e00" <= c <= "\u9fff" for c in shown)  # there is Chinese to cover
     assert shown - covered == set()
+
+
+@pytest.mark.slow
+def test_the_review_flags_the_planted_checkout_leak(rendered):
+    # data/sample/README.md: from 2026-10-09 checkout -> purchase falls from about 0.62 to 0.35.
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="funnel-change">.*?</table>', page).group(0)
+    leaks = re.findall(r'<tr class="new_leak"><th scope="row">([^<]+)', table)
+    assert leaks == ["支付成功 "]  # purchase, and only purchase
