@@ -47,8 +47,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# JupyterLab refuses to run as root unless told; containers often are root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 sample: $(STAMP)
 	$(BIN)/mktkit sample --out data/sample
