@@ -217,6 +217,9 @@ def validate_params(
             fix=f"{template} takes " + ", ".join(known),
         )
     values = {name: p.check(params.get(name, p.default)) for name, p in known.items()}
+    if values.get("data_dir"):
+        # The kernel runs in a staging folder: a relative path must not change meaning there.
+        values["data_dir"] = str(Path(values["data_dir"]).resolve())
     if with_data:
         data = _load(spec, values)
         if spec.check_data is not None:

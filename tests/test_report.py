@@ -182,13 +182,15 @@ def test_a_folder_without_a_needed_table_is_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_render_on_your_own_folder_of_tables(tmp_path):
-    # A user's folder holding only the two tables the review reads.
+def test_render_on_your_own_folder_of_tables(tmp_path, monkeypatch):
+    # A user's folder holding only the two tables the review reads, given as a relative path
+    # (the kernel runs elsewhere: the path must still mean the user's folder).
     folder = _own_folder(tmp_path, ("orders", "channel_daily"))
+    monkeypatch.chdir(tmp_path)
     out = render(
         "monthly_review",
-        out_dir=tmp_path / "out",
-        data_dir=str(folder),
+        out_dir="out",
+        data_dir="my_tables",
         month="2026-09",
         region="east",
         lang="en",
