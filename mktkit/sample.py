@@ -58,6 +58,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from mktkit.errors import InputError
+from mktkit.io import SAMPLE_FILES
 
 #: Seed of the committed sample in data/sample.
 DEFAULT_SEED = 20261031
@@ -73,19 +74,8 @@ DEVICES = ("mobile", "desktop", "app")
 FUNNEL = ("visit", "view_product", "add_to_cart", "checkout", "purchase")
 EVENT_NAMES = (*FUNNEL, "search", "signup", "add_to_wishlist")
 
-#: Files written, in the order of the contract: key -> file name.
-FILES = {
-    "channel_daily": "channel_daily.csv",
-    "events": "events.parquet",
-    "customers": "customers.csv",
-    "orders": "orders.csv",
-    "kpi_targets": "kpi_targets.csv",
-    "nps": "nps.csv",
-    "experiments": "experiments.csv",
-    "campaigns": "campaigns.csv",
-    "swot": "swot.yaml",
-    "marketing_mix": "marketing_mix.yaml",
-}
+#: Files written, in the order of the contract: key -> file name (one list, kept in io.py).
+FILES = SAMPLE_FILES
 
 # Planted facts (dates are inclusive).
 SPRING_FESTIVAL = (("2025-01-28", "2025-02-04"), ("2026-02-16", "2026-02-23"))
