@@ -209,3 +209,870 @@ def plot_funnel_trend(
     ax.set_title(f"{label('funnel', lang)} · {label('conversion_from_first', lang)}", loc="left")
     ax.legend(frameon=False, loc="best")
     return ax
+
+
+# --- strategy (SWOT, TOWS, IFE/EFE, IE, SPACE, marketing mix) ---
+# Text-heavy figures: long bilingual text is wrapped by measured width (a CJK character may
+# break anywhere, Latin text at spaces, closing punctuation stays with its character), then
+# laid out top to bottom from the measured height of every text, shrinking the font until all
+# of it fits inside its cell, so nothing overlaps and nothing spills out of the axes.
+# User text is drawn with parse_math=False: a "$" in a SWOT item is a dollar, not mathtext.
+
+_STRAT_QUADRANT_COLORS = {
+    "strengths": "#009E73",
+    "weaknesses": "#D55E00",
+    "opportunities": "#0072B2",
+    "threats": "#E69F00",
+}
+_STRAT_TOWS_COLORS = {"SO": "#009E73", "WO": "#0072B2", "ST": "#E69F00", "WT": "#D55E00"}
+_STRAT_IE_COLORS = {
+    "grow_and_build": "#009E73",
+    "hold_and_maintain": "#0072B2",
+    "harvest_or_divest": "#D55E00",
+}
+_STRAT_MUTED = "#555555"
+_STRAT_INK = "#222222"
+# characters that never start a line / never end one (Chinese line-breaking rules, kinsoku)
+_STRAT_NO_START = set("，。、；：？！）》」』】〉’”…·%,.;:?!)]}")
+_STRAT_NO_END = set("（《「『【〈‘“([{")
+
+
+def _strat_tint(color: str, share: float = 0.14) -> str:
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
+
+
+def _strat_is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _strat_tokens(text: str) -> list[str]:
+    """Units a line may break between: a CJK character, or a Latin word with its spaces;
+    punctuation that must not start (end) a line is glued to the unit before (after) it."""
+    tokens: list[str] = []
+    for ch in str(text):
+        prev = tokens[-1] if tokens else ""
+        if not prev:
+            tokens.append(ch)
+        elif ch in _STRAT_NO_START or prev[-1] in _STRAT_NO_END:
+            tokens[-1] = prev + ch
+        elif ch.isspace():
+            tokens[-1] = prev + ch
+        elif _strat_is_wide(ch) or _strat_is_wide(prev[-1]) or prev[-1].isspace():
+            tokens.append(ch)
+        else:
+            tokens[-1] = prev + ch
+    return tokens
+
+
+def _strat_wrap(text: str, width: int) -> list[str]:
+    """Wrap ``text`` to lines of at most ``width`` display columns; a wide (CJK) character
+    counts two columns and a combining mark none, as terminals and ``wcwidth`` count them, so
+    Chinese and English wrap to the same visual width.
+
+    Examples
+    --------
+    >>> _strat_wrap("复购客户忠诚度高 Loyal repeat buyers", 12)
+    ['复购客户忠诚', '度高 Loyal', 'repeat', 'buyers']
+    """
+    import unicodedata
+
+    def cols(s: str) -> int:
+        return sum(0 if unicodedata.combining(ch) else 2 if _strat_is_wide(ch) else 1 for ch in s)
+
+    return _strat_greedy(_strat_tokens(text), cols, width)
+
+
+def _strat_greedy(tokens: list[str], measure, limit: float) -> list[str]:
+    """Greedy line filling of ``tokens`` so that ``measure(line) <= limit``; a token longer
+    than a line is cut by characters."""
+    lines: list[str] = []
+    line = ""
+    for tok in tokens:
+        candidate = line + tok
+        if not line or measure(candidate.rstrip()) <= limit:
+            line = candidate
+        else:
+            lines.append(line.rstrip())
+            line = tok.lstrip()
+        while measure(line.rstrip()) > limit and len(line.rstrip()) > 1:
+            cut = len(line)
+            while cut > 1 and measure(line[:cut]) > limit:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+class _StratMeasure:
+    """Pixel widths and heights of strings at a font size, from the figure's renderer."""
+
+    def __init__(self, fig) -> None:
+        self.renderer = _strat_renderer(fig)
+        self._cache: dict[tuple[str, float], float] = {}
+
+    def width(self, s: str, size: float) -> float:
+        from matplotlib.font_manager import FontProperties
+
+        key = (s, size)
+        if key not in self._cache:
+            w, _, _ = self.renderer.get_text_width_height_descent(
+                s, FontProperties(size=size), ismath=False
+            )
+            self._cache[key] = w
+        return self._cache[key]
+
+    def wrap(self, text: str, size: float, limit_px: float) -> list[str]:
+        return _strat_greedy(_strat_tokens(text), lambda s: self.width(s, size), limit_px)
+
+
+def _strat_renderer(fig):
+    canvas = fig.canvas
+    if hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    return fig._get_renderer()
+
+
+def _strat_axes_box(ax, renderer):
+    """The axes' extent in pixels after the layout engine has run."""
+    fig = ax.figure
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    return ax.get_window_extent(renderer)
+
+
+def _strat_new_axes(size: tuple[float, float]):
+    """A figure with one axes placed by hand, room for a title above (no layout engine: the
+    text layout measures the axes once and must not see it move afterwards)."""
+    fig = plt.figure(figsize=size, layout="none")
+    top = 1 - 0.55 / size[1]
+    return fig.add_axes((0.015, 0.015, 0.97, top - 0.015))
+
+
+def _strat_text(ax, x, y, s, **kw):
+    kw.setdefault("parse_math", False)
+    kw.setdefault("transform", ax.transAxes)
+    t = ax.text(x, y, s, **kw)
+    t.set_in_layout(False)
+    return t
+
+
+def _strat_fill_cells(ax, cells, *, sizes=(10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5)) -> float:
+    """Draw cells of wrapped text inside ``ax`` (axes coordinates 0..1, axis off).
+
+    ``cells``: list of dicts with ``rect`` (x0, y0, w, h in axes fractions), ``title``,
+    ``color`` and ``entries`` (list of (text, note) pairs; note may be ""). Texts are stacked
+    from their measured extents. Returns the font size used: the largest of ``sizes`` at which
+    every cell holds all its entries; at the smallest size, entries that still do not fit are
+    replaced by a "… (+n)" line, so no text ever leaves its cell.
+    """
+    from matplotlib.patches import Rectangle
+
+    fig = ax.figure
+    measure = _StratMeasure(fig)
+    renderer = measure.renderer
+    box = _strat_axes_box(ax, renderer)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    for c in cells:
+        x0, y0, w, h = c["rect"]
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                w,
+                h,
+                transform=ax.transAxes,
+                facecolor=_strat_tint(c["color"]),
+                edgecolor=c["color"],
+                linewidth=1.0,
+                zorder=0,
+            )
+        )
+    px_w, px_h = box.width, box.height
+    pad_x, pad_y = 8 / px_w, 7 / px_h
+    inv = ax.transAxes.inverted()
+
+    def bottom(t) -> float:
+        return inv.transform((0, t.get_window_extent(renderer).y0))[1]
+
+    def fill(c, size: float, final: bool) -> tuple[list, bool]:
+        x0, y0, w, h = c["rect"]
+        limit = (w - 2 * pad_x) * px_w
+        gap = size * fig.dpi / 72 * 0.45 / px_h
+        floor = y0 + pad_y
+        head = _strat_text(
+            ax,
+            x0 + pad_x,
+            y0 + h - pad_y,
+            "\n".join(measure.wrap(c["title"], size + 1, limit)),
+            va="top",
+            ha="left",
+            fontsize=size + 1,
+            color=c["color"],
+            linespacing=1.15,
+        )
+        drawn, y = [head], bottom(head) - gap
+        placed: list[tuple[float, list]] = []  # (y before the entry, its texts)
+        for text, note in c["entries"]:
+            top = y
+            parts = [
+                _strat_text(
+                    ax,
+                    x0 + pad_x,
+                    y,
+                    "\n".join(measure.wrap(text, size, limit)),
+                    va="top",
+                    ha="left",
+                    fontsize=size,
+                    color=_STRAT_INK,
+                    linespacing=1.2,
+                )
+            ]
+            y = bottom(parts[-1])
+            if note:
+                indent = 10 / px_w
+                lines = measure.wrap(note, size - 1.5, limit - 10)
+                parts.append(
+                    _strat_text(
+                        ax,
+                        x0 + pad_x + indent,
+                        y - gap * 0.25,
+                        "\n".join(lines),
+                        va="top",
+                        ha="left",
+                        fontsize=size - 1.5,
+                        color=_STRAT_MUTED,
+                        linespacing=1.2,
+                    )
+                )
+                y = bottom(parts[-1])
+            placed.append((top, parts))
+            y -= gap
+            if y + gap < floor:
+                if not final:
+                    return drawn + [t for _, ts in placed for t in ts], False
+                break
+        if final and placed and y + gap < floor:
+            # drop entries from the end until a "… (+n)" line fits
+            while placed:
+                top, parts = placed.pop()
+                for t in parts:
+                    t.remove()
+                hidden = len(c["entries"]) - len(placed)
+                more = _strat_text(
+                    ax,
+                    x0 + pad_x,
+                    top,
+                    f"… (+{hidden})",
+                    va="top",
+                    ha="left",
+                    fontsize=size,
+                    color=_STRAT_MUTED,
+                )
+                if bottom(more) >= floor or not placed:
+                    placed.append((top, [more]))
+                    break
+                more.remove()
+        return drawn + [t for _, ts in placed for t in ts], True
+
+    for i, size in enumerate(sizes):
+        final = i == len(sizes) - 1
+        drawn, ok = [], True
+        for c in cells:
+            texts, fits = fill(c, size, final)
+            drawn += texts
+            if not fits:
+                ok = False
+                break
+        if ok or final:
+            return size
+        for t in drawn:
+            t.remove()
+    return sizes[-1]
+
+
+def _strat_entry_lines(cell, cols: int) -> float:
+    lines = 1.8  # the heading and the padding
+    for text, note in cell["entries"]:
+        lines += len(_strat_wrap(text, cols)) + 0.4
+        lines += len(_strat_wrap(note, cols)) * 0.85 if note else 0
+    return lines
+
+
+def _strat_rows_layout(cells, width_in: float, size: float = 10.0, gap: float = 0.012):
+    """Place ``cells`` in a 2-column grid whose row heights follow their text; returns the
+    figure height (inches) that holds the text at ``size`` (an estimate: the layout shrinks
+    the font when it was short)."""
+    cols = max(8, int(width_in / 2 * 72 / size * 2 * 0.9) - 4)  # two columns per em
+    line_in = size * 1.3 / 72
+    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    need = [max(_strat_entry_lines(c, cols) for c in row) * line_in for row in rows]
+    total = sum(need)
+    # every row keeps a share that holds its heading, even next to a very full row
+    shares = [max(n / total, 0.22) for n in need]
+    usable = 1 - gap * (len(rows) - 1)
+    w = (1 - gap) / 2
+    top = 1.0
+    for row, share in zip(rows, shares, strict=True):
+        h = usable * share / sum(shares)
+        for col, c in enumerate(row):
+            c["rect"] = (col * (w + gap), top - h, w, h)
+        top -= h + gap
+    return min(max(total + 0.75, 3.0), 16.0)
+
+
+def plot_swot(
+    swot,
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    evidence: bool = True,
+) -> Axes:
+    """The 2x2 SWOT grid: strengths and weaknesses above, opportunities and threats below.
+
+    Each item shows its id and text; with ``evidence=True`` its evidence (metric, value,
+    source) beneath, in grey. Long bilingual text wraps by measured width and the font shrinks
+    until every cell holds its items, so no text overlaps or leaves the axes.
+
+    Parameters
+    ----------
+    swot : mktkit.swot.SWOT
+    ax : Axes, optional
+        Drawn on as a blank canvas (axis off). By default a new figure sized to the text.
+    lang : {"en", "zh"}
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> ax = mk.plot_swot(mk.load_swot(), lang="zh")           # doctest: +SKIP
+    """
+    from mktkit.swot import QUADRANTS, strategy_label
+
+    cells = []
+    for quadrant in QUADRANTS:
+        entries = [
+            (
+                f"{it.id}  {it.label(lang)}",
+                it.evidence.describe(lang) if evidence and it.evidence is not None else "",
+            )
+            for it in swot.quadrant(quadrant)
+        ]
+        cells.append(
+            {
+                "title": strategy_label(quadrant, lang),
+                "entries": entries,
+                "color": _STRAT_QUADRANT_COLORS[quadrant],
+            }
+        )
+    height = _strat_rows_layout(cells, 8.0)
+    if ax is None:
+        ax = _strat_new_axes((8.0, height))
+    name = swot.company_name(lang)
+    ax.set_title((f"{name} · " if name else "") + strategy_label("swot", lang), loc="left")
+    _strat_fill_cells(ax, cells)
+    return ax
+
+
+def plot_tows(swot, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """The TOWS matrix (Weihrich 1982) as a 2x2 grid: SO and WO above, ST and WT below; each
+    strategy with its id, text and the factor ids it uses.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> ax = mk.plot_tows(mk.load_swot(), lang="en")            # doctest: +SKIP
+    """
+    from mktkit.swot import strategy_label
+
+    tows = swot.tows(lang)
+    cells = []
+    for q in ("SO", "WO", "ST", "WT"):
+        part = tows[tows["quadrant"] == q]
+        entries = [
+            (f"{r.id}  {r.strategy}", "← " + ", ".join(r.uses))
+            for r in part.itertuples(index=False)
+        ]
+        if not entries:
+            entries = [(strategy_label("no_strategies", lang), "")]
+        cells.append(
+            {"title": strategy_label(q, lang), "entries": entries, "color": _STRAT_TOWS_COLORS[q]}
+        )
+    height = _strat_rows_layout(cells, 8.0)
+    if ax is None:
+        ax = _strat_new_axes((8.0, height))
+    name = swot.company_name(lang)
+    ax.set_title((f"{name} · " if name else "") + strategy_label("tows", lang), loc="left")
+    _strat_fill_cells(ax, cells)
+    return ax
+
+
+def _strat_legend_right(ax, handles) -> None:
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        borderaxespad=0.0,
+    )
+
+
+def plot_factor_evaluation(
+    table: pd.DataFrame, ax: Axes | None = None, *, lang: str = "en"
+) -> Axes:
+    """IFE or EFE matrix as bars of weighted score per factor, the total in the title.
+
+    Each bar is labelled ``weight × rating = score``; bars are coloured by quadrant; the title
+    gives the total and its reading against the 2.5 average.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :meth:`mktkit.SWOT.ife` or :meth:`mktkit.SWOT.efe`.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> ax = mk.plot_factor_evaluation(mk.load_swot().ife(lang="zh"), lang="zh")  # doctest: +SKIP
+    """
+    import numpy as np
+    from matplotlib.patches import Patch
+
+    from mktkit.swot import strategy_label
+
+    labels = [
+        "\n".join(_strat_wrap(f"{i}  {f}", 34))
+        for i, f in zip(table["id"], table["factor"], strict=True)
+    ]
+    n_lines = [s.count("\n") + 1 for s in labels]
+    if ax is None:
+        height = sum(max(n, 1) * 0.2 + 0.16 for n in n_lines) + 1.3
+        ax = plt.subplots(figsize=(8.0, max(3.0, height)), layout="constrained")[1]
+    y = np.arange(len(table))
+    colors = [_STRAT_QUADRANT_COLORS.get(q, "#777777") for q in table["quadrant"]]
+    scores = table["score"].to_numpy(dtype=float)
+    bars = ax.barh(y, scores, color=colors, height=0.62)
+    texts = [
+        f"{w:.2f} × {int(r)} = {s:.2f}"
+        for w, r, s in zip(table["weight"], table["rating"], scores, strict=True)
+    ]
+    ax.bar_label(bars, labels=texts, padding=3, fontsize="small")
+    ax.set_yticks(y, labels, fontsize=9)
+    for t in ax.get_yticklabels():
+        t.set_parse_math(False)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(scores.max(initial=0) * 1.45, 0.2))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(strategy_label("weighted_score", lang))
+    matrix = table.attrs.get("matrix", "ife")
+    total = table.attrs.get("total", float(scores.sum()))
+    reading = table.attrs.get("reading")
+    # two lines: the matrix name, then the total (one line would outrun narrow figures)
+    title = f"{strategy_label(matrix, lang)}\n{strategy_label('total', lang)} {total:.2f}"
+    if reading:
+        title += f" ({strategy_label(reading, lang)})"
+    ax.set_title(title, loc="left")
+    present = list(dict.fromkeys(table["quadrant"]))
+    _strat_legend_right(
+        ax,
+        [
+            Patch(color=_STRAT_QUADRANT_COLORS[q], label=strategy_label(q, lang))
+            for q in present
+            if q in _STRAT_QUADRANT_COLORS
+        ],
+    )
+    return ax
+
+
+def _strat_place_label(ax, xy, text, avoid, *, offsets, **kw):
+    """Annotate ``xy`` with ``text`` at the first offset (points) where it neither overlaps
+    the texts in ``avoid`` nor leaves the axes."""
+    renderer = _strat_renderer(ax.figure)
+    frame = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in avoid if t.get_text()]
+    chosen = None
+    for dx, dy in offsets:
+        ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+        va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+        t = ax.annotate(
+            text,
+            xy,
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            annotation_clip=False,
+            **kw,
+        )
+        t.set_parse_math(False)
+        t.set_in_layout(False)
+        b = t.get_window_extent(renderer)
+        inside = frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1
+        if inside and not any(b.overlaps(o) for o in boxes):
+            return t
+        chosen = chosen or (dx, dy)
+        t.remove()
+    dx, dy = chosen
+    t = ax.annotate(
+        text,
+        xy,
+        xytext=(dx, dy),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        annotation_clip=False,
+        **kw,
+    )
+    t.set_parse_math(False)
+    return t
+
+
+_STRAT_OFFSETS = [
+    (8, -8),
+    (8, 8),
+    (-8, -8),
+    (-8, 8),
+    (0, -14),
+    (0, 14),
+    (14, 0),
+    (-14, 0),
+    (24, -24),
+    (-24, 24),
+    (24, 24),
+    (-24, -24),
+]
+
+
+def plot_ie_matrix(ie, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """The Internal-External matrix: nine cells shaded by strategy (grow and build, hold and
+    maintain, harvest or divest), the position of the IFE and EFE totals marked.
+
+    The IFE axis runs from strong (4, left) to weak (1, right), as in David.
+
+    Parameters
+    ----------
+    ie : mktkit.swot.IEResult
+        Output of :func:`mktkit.ie_matrix`.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> s = mk.load_swot()
+    >>> ax = mk.plot_ie_matrix(mk.ie_matrix(s.ife(), s.efe()), lang="zh")   # doctest: +SKIP
+    """
+    from matplotlib.patches import Patch, Rectangle
+
+    from mktkit.swot import _IE_CELLS, _IE_STRATEGY, strategy_label
+
+    if ax is None:
+        ax = plt.subplots(figsize=(8.0, 5.6), layout="constrained")[1]
+    ax.set_xlim(4, 1)
+    ax.set_ylim(1, 4)
+    ax.grid(False)
+    numerals = []
+    for k, cell in enumerate(_IE_CELLS):
+        row, col = divmod(k, 3)
+        left, top = 4 - col, 4 - row  # data coordinates of the cell's top-left corner
+        color = _STRAT_IE_COLORS[_IE_STRATEGY[cell]]
+        active = cell == ie.cell
+        ax.add_patch(
+            Rectangle(
+                (left - 1, top - 1),
+                1,
+                1,
+                facecolor=_strat_tint(color, 0.45 if active else 0.16),
+                edgecolor="white",
+                linewidth=2,
+                zorder=0,
+            )
+        )
+        t = ax.text(
+            left - 0.05,
+            top - 0.05,
+            cell,
+            ha="left",
+            va="top",
+            fontsize=12,
+            color=color if not active else _STRAT_INK,
+        )
+        numerals.append(t)
+    ax.set_xticks([4, 3, 2, 1], ["4.0", "3.0", "2.0", "1.0"])
+    ax.set_yticks([1, 2, 3, 4], ["1.0", "2.0", "3.0", "4.0"])
+    ax.set_xticks(
+        [3.5, 2.5, 1.5],
+        [strategy_label(k, lang) for k in ("strong", "average", "weak")],
+        minor=True,
+    )
+    ax.set_yticks(
+        [1.5, 2.5, 3.5], [strategy_label(k, lang) for k in ("low", "medium", "high")], minor=True
+    )
+    ax.tick_params(which="minor", length=0, pad=14, labelsize=9, labelcolor=_STRAT_MUTED)
+    ax.tick_params(axis="y", which="minor", pad=26)
+    ax.set_xlabel(strategy_label("ife_total", lang))
+    ax.set_ylabel(strategy_label("efe_total", lang))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    ax.scatter([ie.ife_total], [ie.efe_total], s=70, color=_STRAT_INK, zorder=3)
+    text = f"IFE {ie.ife_total:.2f} · EFE {ie.efe_total:.2f} → {ie.cell}"
+    ax.set_title(
+        f"{strategy_label('ie_matrix', lang)} · {ie.cell}: {strategy_label(ie.strategy, lang)}",
+        loc="left",
+    )
+    fig = ax.figure
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    _strat_place_label(
+        ax,
+        (ie.ife_total, ie.efe_total),
+        text,
+        numerals,
+        offsets=_STRAT_OFFSETS,
+        fontsize=10,
+        color=_STRAT_INK,
+    )
+    _strat_legend_right(
+        ax, [Patch(color=c, label=strategy_label(k, lang)) for k, c in _STRAT_IE_COLORS.items()]
+    )
+    return ax
+
+
+def plot_space(space, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """The SPACE matrix: the four postures, the dimension axes (FS up, ES down, CA left, IS
+    right) and the directional vector from the origin to (x, y).
+
+    Parameters
+    ----------
+    space : mktkit.swot.SpaceResult
+        Output of :func:`mktkit.space_matrix`.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> r = mk.space_matrix(fs=[5, 4], is_=[3, 4], es=[-2, -3], ca=[-5, -4])
+    >>> ax = mk.plot_space(r, lang="zh")                        # doctest: +SKIP
+    """
+    from mktkit.swot import strategy_label
+
+    if ax is None:
+        ax = _strat_new_axes((7.0, 6.6))
+        ax.set_position((0.09, 0.07, 0.86, 0.85))
+    s = space.scale
+    ax.set_xlim(-s, s)
+    ax.set_ylim(-s, s)
+    ax.set_aspect("equal", adjustable="box")
+    ax.grid(True, axis="both", color="#EEEEEE")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    ax.axhline(0, color=_STRAT_MUTED, lw=1)
+    ax.axvline(0, color=_STRAT_MUTED, lw=1)
+    ax.set_xticks(range(-s, s + 1))
+    ax.set_yticks(range(-s, s + 1))
+    ax.tick_params(labelsize=8)
+    fixed = []
+    corners = {
+        "conservative": (0.02, 0.98, "left", "top"),
+        "aggressive": (0.98, 0.98, "right", "top"),
+        "defensive": (0.02, 0.02, "left", "bottom"),
+        "competitive": (0.98, 0.02, "right", "bottom"),
+    }
+    for q, (x, y, ha, va) in corners.items():
+        active = q == space.quadrant
+        fixed.append(
+            _strat_text(
+                ax,
+                x,
+                y,
+                strategy_label(q, lang),
+                ha=ha,
+                va=va,
+                fontsize=12 if active else 10,
+                color=_STRAT_INK if active else _STRAT_MUTED,
+            )
+        )
+    ends = {
+        "financial_strength": (0.5, 0.985, "center", "top", 0),
+        "environmental_stability": (0.5, 0.015, "center", "bottom", 0),
+        "competitive_advantage": (0.015, 0.5, "left", "center", 90),
+        "industry_strength": (0.985, 0.5, "right", "center", 90),
+    }
+    for k, (x, y, ha, va, rot) in ends.items():
+        fixed.append(
+            _strat_text(
+                ax,
+                x,
+                y,
+                strategy_label(k, lang),
+                ha=ha,
+                va=va,
+                rotation=rot,
+                fontsize=9,
+                color=_STRAT_MUTED,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+            )
+        )
+    ax.annotate(
+        "",
+        xy=(space.x, space.y),
+        xytext=(0, 0),
+        arrowprops={"arrowstyle": "-|>", "lw": 2.2, "color": "#0072B2", "shrinkA": 0, "shrinkB": 0},
+    )
+    ax.scatter([space.x], [space.y], s=36, color="#0072B2", zorder=3)
+    ax.set_title(
+        f"{strategy_label('space_matrix', lang)} · {strategy_label(space.quadrant, lang)}",
+        loc="left",
+    )
+    fig = ax.figure
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    sx = 1 if space.x >= 0 else -1
+    sy = 1 if space.y >= 0 else -1
+    offsets = [(8 * sx, 8 * sy), (8 * sx, -8 * sy), (-8 * sx, 8 * sy), *_STRAT_OFFSETS]
+    point = f"({space.x:+.2f}, {space.y:+.2f})".replace("-", "\u2212")
+    _strat_place_label(
+        ax, (space.x, space.y), point, fixed, offsets=offsets, fontsize=10, color="#0072B2"
+    )
+    return ax
+
+
+def plot_mix_scorecard(
+    card: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    kind: str = "bar",
+) -> Axes:
+    """The 4P/7P scorecard: each element's rating (1-5) against its target; elements not
+    assessed are shown as such, never as 0. The weighted mix score, a heuristic, is in the
+    title.
+
+    Parameters
+    ----------
+    card : DataFrame
+        Output of :meth:`mktkit.MarketingMix.scorecard`.
+    kind : {"bar", "radar"}
+        Horizontal bars, or a radar chart (``ax`` must then be polar).
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> ax = mk.plot_mix_scorecard(mk.load_mix().scorecard(), lang="zh")   # doctest: +SKIP
+    """
+    import math
+
+    import numpy as np
+
+    from mktkit.errors import InputError, check_argument
+    from mktkit.swot import strategy_label
+
+    check_argument("kind", ["bar", "radar"], kind)
+    high = card.attrs.get("scale", (1, 5))[1]
+    names = [strategy_label(e, lang) for e in card["element"]]
+    scores = card["score"].to_numpy(dtype=float)
+    targets = card["target"].to_numpy(dtype=float)
+    status = card["status"].tolist()
+    mix_score = card.attrs.get("mix_score", math.nan)
+    title = f"{strategy_label('marketing_mix', lang)} ({card.attrs.get('model', '')})"
+    if not math.isnan(mix_score):
+        title += (
+            f"\n{strategy_label('mix_score', lang)} {mix_score:.2f}"
+            f" ({strategy_label('heuristic', lang)})"
+        )
+    if kind == "radar":
+        if ax is None:
+            ax = plt.subplots(
+                figsize=(6.4, 6.0), layout="constrained", subplot_kw={"projection": "polar"}
+            )[1]
+        elif ax.name != "polar":
+            raise InputError(
+                "a radar scorecard needs a polar axes",
+                column="ax",
+                fix="create it with subplot_kw={'projection': 'polar'}",
+            )
+        angles = np.linspace(0, 2 * np.pi, len(names), endpoint=False)
+        closed = np.append(angles, angles[0])
+        ax.plot(
+            closed,
+            np.append(targets, targets[0]),
+            color=_STRAT_MUTED,
+            lw=1,
+            ls="--",
+            label=strategy_label("target", lang),
+        )
+        ax.plot(
+            closed,
+            np.append(scores, scores[0]),
+            color="#0072B2",
+            lw=2,
+            marker="o",
+            label=strategy_label("score", lang),
+        )
+        ax.set_ylim(0, high)
+        ax.set_yticks(range(1, high + 1))
+        ax.set_rlabel_position(180 / len(names))  # the scale between two spokes, off the lines
+        ticks = [
+            n if st != "not_assessed" else f"{n}\n({strategy_label('not_assessed', lang)})"
+            for n, st in zip(names, status, strict=True)
+        ]
+        ax.set_theta_zero_location("N")
+        ax.set_theta_direction(-1)
+        ax.set_xticks(angles, ticks, fontsize=9)
+        ax.tick_params(axis="x", pad=10)
+        ax.set_title(title, loc="left", pad=18)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        return ax
+    if ax is None:
+        ax = plt.subplots(figsize=(8.0, 0.42 * len(names) + 1.5), layout="constrained")[1]
+    y = np.arange(len(names))
+    rated = ~np.isnan(scores)
+    bars = ax.barh(y[rated], scores[rated], color="#0072B2", height=0.58)
+    ax.bar_label(
+        bars, labels=[f"{s:.0f}/{high}" for s in scores[rated]], padding=3, fontsize="small"
+    )
+    for yi, st, tg in zip(y, status, targets, strict=True):
+        if st == "rated" and not math.isnan(tg):
+            ax.plot([tg, tg], [yi - 0.34, yi + 0.34], color=_STRAT_INK, lw=2)
+        if st != "rated":
+            ax.barh([yi], [high], color="none", edgecolor="#BBBBBB", hatch="///", height=0.58)
+            t = ax.text(
+                high / 2,
+                yi,
+                strategy_label(st, lang),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=_STRAT_MUTED,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
+            t.set_in_layout(False)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, high + 0.75)
+    ax.set_xticks(range(0, high + 1))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(strategy_label("rating", lang) + f" (1-{high})")
+    ax.set_title(title, loc="left")
+    if any(st == "rated" for st in status):
+        from matplotlib.lines import Line2D
+
+        _strat_legend_right(
+            ax,
+            [
+                Line2D(
+                    [],
+                    [],
+                    color=_STRAT_INK,
+                    lw=2,
+                    marker="|",
+                    markersize=12,
+                    linestyle="none",
+                    label=strategy_label("target", lang),
+                )
+            ],
+        )
+    return ax

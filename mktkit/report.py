@@ -118,14 +118,26 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """What a template will read, found and checked before a kernel starts."""
+
+    files: dict[str, Path]  # name -> file, hashed into the manifest
+    data_end: str | None = None  # last day of data, shown in the footer
+
+
+@dataclass(frozen=True)
 class Template:
-    """A report template: its parameters, which of them name the output folder, data checks."""
+    """A report template: its parameters, which of them name the output folder, and ``prepare``.
+
+    ``prepare(values)`` checks the values against the data (a month in range, a region that
+    exists, input files that parse) and returns the :class:`Inputs`; it raises
+    :class:`InputError` for anything a kernel would trip over.
+    """
 
     name: str
     params: tuple[Param, ...]
     name_parts: tuple[str, ...]
-    tables: tuple[str, ...] = ()
-    check_data: Callable[[dict[str, Any], Any], None] | None = None
+    prepare: Callable[[dict[str, Any]], Inputs]
 
     def path(self, templates_dir: Path = TEMPLATES_DIR) -> Path:
         return templates_dir / f"{self.name}.ipynb"
@@ -134,8 +146,22 @@ class Template:
         return "-".join([self.name, *(str(values[p]) for p in self.name_parts)])
 
 
-def _check_monthly(values: dict[str, Any], data: Any) -> None:
-    """The month and the region must exist in the data the report will read."""
+_MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) is optional
+
+
+def _prepare_monthly(values: dict[str, Any]) -> Inputs:
+    """The tables must be there, and the month and the region must exist in them."""
+    from mktkit.io import load_sample
+
+    data = load_sample(values.get("data_dir"))
+    missing = [data.files[t].name for t in _MONTHLY_TABLES if not data.files[t].is_file()]
+    if missing:
+        raise InputError(
+            f"{data.path} lacks " + ", ".join(missing),
+            column="data_dir",
+            fix="monthly_review reads these tables: add them, named and shaped as in "
+            "data/sample/README.md",
+        )
     cd = data["channel_daily"]
     months = cd["date"].dt.strftime("%Y-%m")
     first, last = months.min(), months.max()
@@ -152,6 +178,33 @@ def _check_monthly(values: dict[str, Any], data: Any) -> None:
             column="region",
             fix="use one of all, " + ", ".join(regions),
         )
+    end = max(data["orders"]["order_date"].max(), cd["date"].max())
+    present = {name: p for name, p in data.files.items() if p.is_file()}
+    return Inputs(files=present, data_end=str(end.date()))
+
+
+def _yaml_param(name: str, what: str) -> Param:
+    return Param(name, str, None, f"path of a {what} (default: the sample company's)")
+
+
+def _prepare_strategy(values: dict[str, Any]) -> Inputs:
+    """Both YAML files must exist and pass the SWOT / marketing-mix validation."""
+    from mktkit.io import load_sample
+    from mktkit.mix import MarketingMix
+    from mktkit.swot import SWOT
+
+    sample = load_sample().files
+    files = {
+        "swot": Path(values["swot"]) if values["swot"] else sample["swot"],
+        "marketing_mix": Path(values["mix"]) if values["mix"] else sample["marketing_mix"],
+    }
+    for path, param in zip(files.values(), ("swot", "mix"), strict=True):
+        if not path.is_file():
+            raise InputError(f"{path} does not exist", column=param, fix="give the path of a file")
+        values[param] = str(path)  # absolute: the kernel runs in another folder
+    SWOT.from_yaml(files["swot"])
+    MarketingMix.from_yaml(files["marketing_mix"])
+    return Inputs(files=files)
 
 
 _LANG = Param("lang", str, "zh", "report language", choices=("zh", "en"))
@@ -179,8 +232,13 @@ TEMPLATES: dict[str, Template] = {
             _DATA,
         ),
         name_parts=("month", "region", "lang"),
-        tables=("orders", "channel_daily"),
-        check_data=_check_monthly,
+        prepare=_prepare_monthly,
+    ),
+    "strategy_workshop": Template(
+        name="strategy_workshop",
+        params=(_yaml_param("swot", "swot.yaml"), _yaml_param("mix", "marketing_mix.yaml"), _LANG),
+        name_parts=("lang",),
+        prepare=_prepare_strategy,
     ),
 }
 
@@ -191,7 +249,8 @@ def validate_params(
     """Check a template name and its parameters without starting a kernel.
 
     Names, types and formats are checked first; then the values that must exist in the data
-    (a month, a region) against ``mk.load_sample(data_dir)``, unless ``with_data=False``.
+    (a month, a region, input files) through the template's ``prepare``, unless
+    ``with_data=False``.
     Returns the template and the complete parameter dict (defaults filled in).
 
     Examples
@@ -221,26 +280,8 @@ def validate_params(
         # The kernel runs in a staging folder: a relative path must not change meaning there.
         values["data_dir"] = str(Path(values["data_dir"]).resolve())
     if with_data:
-        data = _load(spec, values)
-        if spec.check_data is not None:
-            spec.check_data(values, data)
+        spec.prepare(values)
     return spec, values
-
-
-def _load(spec: Template, values: Mapping[str, Any]) -> Any:
-    """The data the template reads; every table it needs must be there (checked, not loaded)."""
-    from mktkit.io import load_sample
-
-    data = load_sample(values.get("data_dir"))
-    missing = [data.files[t].name for t in spec.tables if not data.files[t].is_file()]
-    if missing:
-        raise InputError(
-            f"{data.path} lacks " + ", ".join(missing),
-            column="data_dir",
-            fix=f"{spec.name} reads these tables: add them, named and shaped as in "
-            "data/sample/README.md",
-        )
-    return data
 
 
 def _sha256(path: Path) -> str:
@@ -261,20 +302,11 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _data_end(data: Any) -> str:
-    end = max(data["orders"]["order_date"].max(), data["channel_daily"]["date"].max())
-    return str(end.date())
-
-
 def _manifest(
-    spec: Template, values: dict[str, Any], template_path: Path, data: Any
+    spec: Template, values: dict[str, Any], template_path: Path, found: Inputs
 ) -> dict[str, Any]:
-    # The tables the template reads, plus any other table present in the folder (a template
-    # may read optional tables); a missing optional table is simply not listed.
     inputs = {
-        name: {"path": str(p), "sha256": _sha256(p)}
-        for name, p in sorted(data.files.items())
-        if name in spec.tables or p.is_file()
+        name: {"path": str(p), "sha256": _sha256(p)} for name, p in sorted(found.files.items())
     }
     determined = {
         "template": spec.name,
@@ -282,7 +314,7 @@ def _manifest(
         "parameters": values,
         "inputs": {k: v["sha256"] for k, v in inputs.items()},
         "versions": _versions(),
-        "data_end": _data_end(data),
+        "data_end": found.data_end,
     }
     canonical = json.dumps(determined, sort_keys=True, ensure_ascii=False).encode()
     return {
@@ -349,7 +381,9 @@ _FONTS = {
 }
 
 
-def _page(body: str, spec: Template, values: dict[str, Any], manifest: dict, data_end: str) -> str:
+def _page(
+    body: str, spec: Template, values: dict[str, Any], manifest: dict, data_end: str | None
+) -> str:
     from mktkit.i18n import label, labels
 
     lang = values.get("lang", "en")
@@ -364,6 +398,7 @@ def _page(body: str, spec: Template, values: dict[str, Any], manifest: dict, dat
     )
     versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in manifest["versions"].items())
     html_lang = "zh-CN" if lang == "zh" else "en"
+    dated = f"{esc(lab['data_through'])}: {esc(data_end)} · " if data_end else ""
     page = (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -372,7 +407,7 @@ def _page(body: str, spec: Template, values: dict[str, Any], manifest: dict, dat
         f'<header class="report"><h1>{esc(title)}</h1>'
         f'<dl class="params" aria-label="{esc(lab["parameters"])}">{params}</dl></header>\n'
         f"<main>\n{body}\n</main>\n"
-        f'<footer class="report"><p>{esc(lab["data_through"])}: {esc(data_end)} · '
+        f'<footer class="report"><p>{dated}'
         f"{esc(lab['fingerprint'])}: <code>{manifest['fingerprint'][:16]}</code></p>"
         f"<p>{esc(lab['versions'])}: {versions}</p></footer>\n</body>\n</html>\n"
     )
@@ -449,9 +484,7 @@ def render(
 
     started = time.perf_counter()
     spec, values = validate_params(template, params, with_data=False)
-    data = _load(spec, values)
-    if spec.check_data is not None:
-        spec.check_data(values, data)
+    found = spec.prepare(values)
     nb_in = spec.path(Path(templates_dir) if templates_dir else TEMPLATES_DIR)
     if not nb_in.exists():
         raise InputError(f"template notebook {nb_in} is missing", fix="reinstall the templates")
@@ -462,7 +495,7 @@ def render(
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
     staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable as usual
     try:
-        manifest = _manifest(spec, values, nb_in, data)
+        manifest = _manifest(spec, values, nb_in, found)
         nb_out = staging / "report.ipynb"
         t0 = time.perf_counter()
         try:

@@ -248,3 +248,33 @@ def test_the_review_flags_the_planted_checkout_leak(rendered):
     table = re.search(r'<table class="funnel-change">.*?</table>', page).group(0)
     leaks = re.findall(r'<tr class="new_leak"><th scope="row">([^<]+)', table)
     assert leaks == ["支付成功 "]  # purchase, and only purchase
+
+
+def test_strategy_workshop_refuses_a_missing_or_invalid_file(tmp_path, monkeypatch):
+    import papermill
+    import yaml
+
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("kernel"))
+    with pytest.raises(InputError) as info:
+        render("strategy_workshop", out_dir=tmp_path, swot=str(tmp_path / "nope.yaml"))
+    assert info.value.column == "swot" and "does not exist" in str(info.value)
+    # IFE weights that no longer sum to 1 are caught before any kernel starts.
+    doc = yaml.safe_load((SAMPLE / "swot.yaml").read_text(encoding="utf-8"))
+    doc["strengths"][0]["weight"] += 0.05
+    bad = tmp_path / "swot.yaml"
+    bad.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="weight"):
+        render("strategy_workshop", out_dir=tmp_path, swot=str(bad))
+    assert not any(p.is_dir() for p in tmp_path.iterdir())  # no report, no staging left
+
+
+@pytest.mark.slow
+def test_strategy_workshop_renders_with_user_text_escaped(tmp_path):
+    out = render("strategy_workshop", out_dir=tmp_path, lang="en")
+    assert out.name == "strategy_workshop-en"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "R&amp;D &lt;pilot&gt;" in page and "<pilot>" not in page
+    assert "<script" not in page.lower()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["inputs"]) == ["marketing_mix", "swot"]
+    assert manifest["data_end"] is None
