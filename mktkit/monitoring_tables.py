@@ -1,0 +1,380 @@
+"""Report tables for monitoring: KPIs with RAG status, channels, budget moves, anomalies.
+
+Each function takes the output of an analysis function and returns one HTML ``<table>`` with
+every text HTML-escaped and numbers formatted by :mod:`mktkit.tables`; status cells carry the
+status word and a light tint of its colour (:func:`mktkit.tables.status_css`), so colour is never
+the only cue. Codes in the analysis output (reasons, fit notes, directions) become sentences
+here, in English or Chinese.
+
+The labels this module adds are in :data:`LABELS` (code -> (en, zh)); :func:`mlabel` looks there
+first and then in :func:`mktkit.i18n.label`.
+
+Examples
+--------
+>>> import mktkit as mk
+>>> html = kpi_table(mk.kpi_review(mk.load_sample(), "2026-10"), "zh")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mktkit.errors import check_argument, require_columns
+from mktkit.i18n import LANGS, label
+from mktkit.kpi import DIRECTIONS
+from mktkit.tables import (
+    MISSING,
+    change_class,
+    fmt_change,
+    fmt_int,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    status_css,
+)
+
+#: Labels added by the monitoring functions (to move into mktkit/i18n.py): code -> (en, zh).
+LABELS: dict[str, tuple[str, str]] = {
+    # KPI table
+    "expected_to_date": ("Expected to date", "应达进度"),
+    "projected": ("Projected", "预计期末值"),
+    "projected_attainment": ("Projected attainment", "预计达成率"),
+    "required_daily": ("Required per day", "每日所需"),
+    "judged_on_projection": ("status judged on the projection", "状态按预计期末值判断"),
+    "kpi_pacing": ("Pacing to target", "目标进度"),
+    "cumulative_actual": ("Actual to date", "累计实际值"),
+    "straight_line_to_target": ("Straight line to target", "目标线性进度"),
+    "run_rate_projection": ("Run-rate projection", "按当前速度预计"),
+    # channels and budget
+    "spend_share": ("Share of spend", "花费占比"),
+    "revenue_share": ("Share of revenue", "销售额占比"),
+    "marginal_roas": ("Marginal ROAS", "边际ROAS"),
+    "average_roas": ("Average ROAS", "平均ROAS"),
+    "current_spend": ("Current spend", "当前花费"),
+    "suggested_spend": ("Suggested spend", "建议花费"),
+    "change_share": ("Change", "变化"),
+    "expected_revenue_change": ("Expected revenue change", "预计销售额变化"),
+    "channel_efficiency": ("Channel efficiency", "渠道效率"),
+    "response_curves": ("Response curves", "响应曲线"),
+    "break_even": ("Break-even (ROAS 1)", "盈亏平衡 (ROAS=1)"),
+    "bubble_revenue": ("bubble size: revenue", "气泡大小：销售额"),
+    "suggested": ("Suggested", "建议"),
+    "spend_per_day": ("Spend per day", "日均花费"),
+    "revenue_per_day": ("Revenue per day", "日均销售额"),
+    "poor_fit": ("poor fit", "拟合不佳"),
+    # budget reasons: {m} marginal ROAS now, {s} after, {lam} the common level
+    "kept_poor_fit": (
+        "Spend kept: the response curve fits badly ({note}), so it cannot guide a move",
+        "维持花费：响应曲线拟合不佳（{note}），无法据此调整",
+    ),
+    "raised_to_cap": (
+        "Raised to the cap: the next yuan still returns {s} here, above the common level {lam}",
+        "提高至上限：此处下一元仍带来 {s}，高于共同水平 {lam}",
+    ),
+    "cut_to_floor": (
+        "Cut to the floor: the next yuan returns only {m}, below the common level {lam}",
+        "降至下限：下一元仅带来 {m}，低于共同水平 {lam}",
+    ),
+    "raised_to_equal_margin": (
+        "Raised until the next yuan returns {s}, as elsewhere",
+        "提高至下一元回报 {s}，与其他渠道持平",
+    ),
+    "cut_to_equal_margin": (
+        "Cut until the next yuan returns {s}, as elsewhere",
+        "降低至下一元回报 {s}，与其他渠道持平",
+    ),
+    "unchanged": (
+        "Unchanged: already at the common marginal return",
+        "不变：边际回报已与其他渠道持平",
+    ),
+    # fit notes
+    "too_few_days": ("too few days", "天数太少"),
+    "spend_flat": ("spend barely varied", "花费几乎无变化"),
+    "no_convergence": ("the fit did not converge", "拟合未收敛"),
+    "no_response": ("revenue does not rise with spend", "销售额未随花费上升"),
+    "low_r2": ("low R²", "R²过低"),
+    # anomalies
+    "up": ("Spike", "异常升高"),
+    "down": ("Drop", "异常下降"),
+    "z": ("Robust z", "稳健Z值"),
+    "relative_deviation": ("vs expected", "相对预期"),
+    "no_anomalies": ("No anomalies in this month", "本月无异常"),
+    "anomaly": ("Anomaly", "异常点"),
+}
+
+_INDEX = {lang: i for i, lang in enumerate(LANGS)}
+
+
+def mlabel(key: Any, lang: str = "en") -> Any:
+    """Label of ``key``: :data:`LABELS` first, then :func:`mktkit.i18n.label`.
+
+    Examples
+    --------
+    >>> mlabel("marginal_roas", "zh"), mlabel("east", "zh")
+    ('边际ROAS', '华东')
+    """
+    check_argument("lang", LANGS, lang)
+    if isinstance(key, str) and key in LABELS:
+        return LABELS[key][_INDEX[lang]]
+    return label(key, lang)
+
+
+def _esc(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def _kpi_value(metric: str, x: Any, lang: str) -> str:
+    if metric in ("revenue", "spend"):
+        return fmt_money(x, lang)
+    if metric in ("cac", "cpa", "cpc", "aov"):
+        return fmt_money(x, lang, digits=2)
+    if metric in ("conversion_rate", "ctr", "cvr"):
+        return fmt_percent(x, 2)
+    if metric in ("orders", "new_customers", "clicks", "impressions", "leads"):
+        return fmt_int(x, lang)
+    return fmt_number(x, 2)
+
+
+def _status_cell(status: Any, lang: str) -> str:
+    css = status_css(pd.Series([status]))[0]
+    code = "grey" if status is None or (isinstance(status, float) and np.isnan(status)) else status
+    return f'<td class="status" style="{css}">{_esc(label(code, lang, "status"))}</td>'
+
+
+def _table(cls: str, heads: list[str], rows: list[str], caption: str = "") -> str:
+    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in heads)
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
+    """KPI attainment (:func:`mktkit.kpi_attainment` / :func:`mktkit.kpi_review`) as HTML.
+
+    One row per KPI: region (when present), metric, actual, target, attainment and a status cell
+    tinted with its RAG colour. While a period runs, pace and the projection are shown too and
+    the caption says the status is judged on the projection.
+
+    Examples
+    --------
+    >>> att = pd.DataFrame({"metric": ["cac"], "actual": [147.76], "target": [118.21],
+    ...                     "attainment": [0.8], "status": ["red"],
+    ...                     "status_basis": ["actual"]})
+    >>> "Off track" in kpi_table(att) and "¥147.76" in kpi_table(att)
+    True
+    """
+    check_argument("lang", LANGS, lang)
+    require_columns(att, ["metric", "actual", "target", "attainment", "status"], table="kpi")
+    running = "status_basis" in att and (att["status_basis"] == "projection").any()
+    has_region = "region" in att
+    heads = (["region"] if has_region else []) + ["metric", "actual", "target", "attainment"]
+    heads += ["pace", "projected"] if running else []
+    heads += ["status"]
+    rows = []
+    for r in att.to_dict("records"):
+        m = str(r["metric"])
+        cells = [f"<td>{_esc(mlabel(r['region'], lang))}</td>"] if has_region else []
+        cells += [
+            f'<th scope="row">{_esc(mlabel(m, lang))}</th>',
+            f"<td>{_esc(_kpi_value(m, r['actual'], lang))}</td>",
+            f"<td>{_esc(_kpi_value(m, r['target'], lang))}</td>",
+            f"<td>{_esc(fmt_percent(r['attainment'], 1))}</td>",
+        ]
+        if running:
+            cells += [
+                f"<td>{_esc(fmt_number(r.get('pace'), 2))}</td>",
+                f"<td>{_esc(_kpi_value(m, r.get('projected'), lang))}</td>",
+            ]
+        cells.append(_status_cell(r["status"], lang))
+        rows.append(
+            f'<tr data-metric="{_esc(m)}" data-status="{_esc(r["status"])}">{"".join(cells)}</tr>'
+        )
+    caption = ""
+    if running:
+        caption = f"{mlabel('month_to_date', lang)}: {mlabel('judged_on_projection', lang)}"
+    return _table("kpi", [str(mlabel(h, lang)) for h in heads], rows, caption)
+
+
+_CHANNEL_FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "spend": lambda x, lang: fmt_money(x, lang),
+    "revenue": lambda x, lang: fmt_money(x, lang),
+    "orders": lambda x, lang: fmt_int(x, lang),
+    "new_customers": lambda x, lang: fmt_int(x, lang),
+    "clicks": lambda x, lang: fmt_int(x, lang),
+    "impressions": lambda x, lang: fmt_int(x, lang, compact=True),
+    "spend_share": lambda x, lang: fmt_percent(x, 1),
+    "revenue_share": lambda x, lang: fmt_percent(x, 1),
+    "ctr": lambda x, lang: fmt_percent(x, 2),
+    "cvr": lambda x, lang: fmt_percent(x, 2),
+    "cpc": lambda x, lang: fmt_money(x, lang, digits=2),
+    "cpm": lambda x, lang: fmt_money(x, lang, digits=2),
+    "cpa": lambda x, lang: fmt_money(x, lang, digits=2),
+    "cac": lambda x, lang: fmt_money(x, lang, digits=2),
+    "roas": lambda x, lang: fmt_number(x, 2),
+    "roi": lambda x, lang: fmt_percent(x, 0),
+    "marginal_roas": lambda x, lang: fmt_number(x, 2),
+}
+
+CHANNEL_COLUMNS = (
+    "spend",
+    "spend_share",
+    "revenue",
+    "roas",
+    "marginal_roas",
+    "ctr",
+    "cpc",
+    "cvr",
+    "cac",
+    "roi",
+)
+
+
+def channel_table(
+    perf: pd.DataFrame, lang: str = "en", columns: tuple[str, ...] = CHANNEL_COLUMNS
+) -> str:
+    """Channel performance (:func:`mktkit.channel_performance`) as HTML, in the input order.
+
+    ``marginal_roas`` is shown when the table has it (join :func:`mktkit.response_curves`
+    or :func:`mktkit.marginal_roas`), so average ROAS never stands alone.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"channel": ["search"], "spend": [1000.0], "revenue": [4500.0],
+    ...                   "roas": [4.5]})
+    >>> "4.50" in channel_table(p, columns=("spend", "revenue", "roas"))
+    True
+    """
+    check_argument("lang", LANGS, lang)
+    key = [c for c in ("region", "channel") if c in perf]
+    cols = [c for c in columns if c in perf]
+    rows = []
+    for r in perf.to_dict("records"):
+        cells = [f'<th scope="row">{_esc(mlabel(r[k], lang))}</th>' for k in key]
+        for c in cols:
+            fmt = _CHANNEL_FORMATS.get(c, lambda x, lang: fmt_number(x, 2))
+            cells.append(f"<td>{_esc(fmt(r[c], lang))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return _table("channels", [str(mlabel(h, lang)) for h in key + cols], rows)
+
+
+def reason_text(row: dict[str, Any] | pd.Series, lang: str = "en") -> str:
+    """The sentence behind a budget suggestion's reason code.
+
+    Examples
+    --------
+    >>> reason_text({"reason": "cut_to_floor", "marginal_roas_current": 1.148,
+    ...              "common_marginal_roas": 3.214}, "en")
+    'Cut to the floor: the next yuan returns only 1.15, below the common level 3.21'
+    """
+    check_argument("lang", LANGS, lang)
+    code = str(row.get("reason", ""))
+    if code not in LABELS:
+        return code
+    note = row.get("fit_note", "")
+    return LABELS[code][_INDEX[lang]].format(
+        m=fmt_number(row.get("marginal_roas_current"), 2),
+        s=fmt_number(row.get("marginal_roas_suggested"), 2),
+        lam=fmt_number(row.get("common_marginal_roas"), 2),
+        note=mlabel(note, lang) if note else MISSING,
+    )
+
+
+def budget_table(alloc: pd.DataFrame, lang: str = "en") -> str:
+    """Budget suggestion (:func:`mktkit.budget_reallocation`) as HTML, with a reason per row.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"channel": ["display"], "current_spend": [1000.0],
+    ...                   "suggested_spend": [700.0], "change_share": [-0.3],
+    ...                   "marginal_roas_current": [1.1], "marginal_roas_suggested": [1.2],
+    ...                   "expected_revenue_change": [-330.0], "reason": ["cut_to_floor"]})
+    >>> a.attrs["common_marginal_roas"] = 3.2
+    >>> "below the common level 3.20" in budget_table(a)
+    True
+    """
+    check_argument("lang", LANGS, lang)
+    require_columns(alloc, ["current_spend", "suggested_spend", "reason"], table="budget")
+    key = [c for c in ("region", "channel") if c in alloc]
+    lam = alloc.attrs.get("common_marginal_roas", np.nan)
+    heads = [
+        *key,
+        "current_spend",
+        "suggested_spend",
+        "change_share",
+        "marginal_roas",
+        "expected_revenue_change",
+        "reason",
+    ]
+    rows = []
+    for r in alloc.to_dict("records"):
+        r = {**r, "common_marginal_roas": lam}
+        change = r.get("change_share", np.nan)
+        cells = [f'<th scope="row">{_esc(mlabel(r[k], lang))}</th>' for k in key]
+        cells += [
+            f"<td>{_esc(fmt_money(r['current_spend'], lang))}</td>",
+            f"<td>{_esc(fmt_money(r['suggested_spend'], lang))}</td>",
+            f"<td>{_esc(fmt_change(change))}</td>",  # a cut is not bad news here
+            f"<td>{_esc(fmt_number(r.get('marginal_roas_current'), 2))}</td>",
+            f"<td>{_esc(fmt_money(r.get('expected_revenue_change'), lang))}</td>",
+            f"<td>{_esc(reason_text(r, lang))}</td>",
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    total = alloc.attrs.get("expected_revenue_change")
+    caption = ""
+    if total is not None:
+        caption = f"{mlabel('expected_revenue_change', lang)}: {fmt_money(total, lang)}"
+    return _table("budget", [str(mlabel(h, lang)) for h in heads], rows, caption)
+
+
+def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
+    """Anomaly flags (:func:`mktkit.detect_anomalies`, :func:`mktkit.anomaly_review`) as HTML.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"region": ["south"], "metric": ["clicks"],
+    ...                   "date": pd.to_datetime(["2026-10-14"]), "value": [21.0],
+    ...                   "expected": [1825.3], "relative_deviation": [-0.988], "z": [-24.1],
+    ...                   "direction": ["down"]})
+    >>> "−98.8%" in anomaly_table(f)
+    True
+    """
+    check_argument("lang", LANGS, lang)
+    if flags.empty:
+        return f'<p class="anomalies-none">{_esc(mlabel("no_anomalies", lang))}</p>'
+    require_columns(flags, ["metric", "date", "value", "expected", "direction"], table="anomalies")
+    key = [c for c in ("region", "channel") if c in flags]
+    heads = ["date", *key, "metric", "direction", "value", "expected", "relative_deviation", "z"]
+    rows = []
+    for r in flags.to_dict("records"):
+        m = str(r["metric"])
+        bad = change_class(1 if r["direction"] == "up" else -1, DIRECTIONS.get(m, "higher"))
+        cells = [
+            f"<td>{_esc(pd.Timestamp(r['date']).strftime('%Y-%m-%d'))}</td>",
+            *[f"<td>{_esc(mlabel(r[k], lang))}</td>" for k in key],
+            f'<th scope="row">{_esc(mlabel(m, lang))}</th>',
+            f'<td class="{bad}">{_esc(mlabel(r["direction"], lang))}</td>',
+            f"<td>{_esc(_kpi_value(m, r['value'], lang))}</td>",
+            f"<td>{_esc(_kpi_value(m, r['expected'], lang))}</td>",
+            f"<td>{_esc(fmt_change(r.get('relative_deviation')))}</td>",
+            f"<td>{_esc(fmt_number(r.get('z'), 1))}</td>",
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return _table("anomalies", [str(mlabel(h, lang)) for h in heads], rows)
+
+
+__all__ = [
+    "LABELS",
+    "anomaly_table",
+    "budget_table",
+    "channel_table",
+    "kpi_table",
+    "mlabel",
+    "reason_text",
+]
