@@ -47,6 +47,10 @@ def render(
     data: Annotated[
         Path | None, typer.Option(help="folder with your own tables (default: sample company)")
     ] = None,
+    swot: Annotated[Path | None, typer.Option(help="strategy_workshop: a swot.yaml")] = None,
+    mix: Annotated[
+        Path | None, typer.Option(help="strategy_workshop: a marketing_mix.yaml")
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="where report folders go")] = Path(
         "reports"
     ),
@@ -57,8 +61,8 @@ def render(
 
     given = {"month": month, "region": region, "lang": lang}
     params = {k: v for k, v in given.items() if v is not None}
-    if data is not None:
-        params["data_dir"] = str(data)
+    files = {"data_dir": data, "swot": swot, "mix": mix}
+    params |= {k: str(v) for k, v in files.items() if v is not None}
     try:
         folder = render_report(template, out_dir=out_dir, **params)
     except InputError as exc:

@@ -24,6 +24,8 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
         (["render", "monthly_review", "--month", "2031-01"], "not in the data"),
         (["render", "monthly_review", "--region", "mars"], "'mars' is not a region"),
         (["render", "monthly_review", "--lang", "fr"], "'fr' is not allowed"),
+        (["render", "strategy_workshop", "--month", "2026-10"], "unknown parameter(s) 'month'"),
+        (["render", "strategy_workshop", "--swot", "nope.yaml"], "nope.yaml does not exist"),
     ],
 )
 def test_render_refuses_bad_parameters_with_exit_code_2(args, words, tmp_path):
