@@ -27,7 +27,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mktkit.errors import InputError, check_argument, require_columns
+from mktkit.errors import (
+    InputError,
+    check_argument,
+    date_column,
+    numeric_column,
+    offending,
+    require_columns,
+)
 
 #: Scale that makes the MAD a consistent estimator of the standard deviation (normal data).
 MAD_SCALE = 1.4826
@@ -86,15 +93,6 @@ def stl_decompose(
 # detect_anomalies
 
 
-def _rows(index: pd.Index) -> list[int]:
-    return [int(i) + 1 for i in index]
-
-
-def _offending(values: pd.Series, mask: pd.Series) -> dict[int, object]:
-    hit = values[mask.to_numpy()]
-    return dict(zip(_rows(hit.index), hit.tolist(), strict=True))
-
-
 def _robust_z(resid: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Columns' robust z-scores, medians and MADs; z is NaN where the MAD is 0.
 
@@ -113,16 +111,7 @@ def _robust_z(resid: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 def _prepare(df: pd.DataFrame, date: str, values: list[str], by: list[str]) -> pd.DataFrame:
     table = "detect_anomalies"
     out = df[[*by, date]].reset_index(drop=True).copy()
-    when = pd.to_datetime(out[date], errors="coerce")
-    bad = when.isna()
-    if bad.any():
-        raise InputError(
-            "is not a date",
-            table=table,
-            column=date,
-            rows=_offending(out[date], bad),
-            fix="write dates as YYYY-MM-DD",
-        )
+    when = date_column(out, date, table=table)
     if (when != when.dt.normalize()).any():
         raise InputError(
             "holds times of day: the method is for daily series",
@@ -132,24 +121,13 @@ def _prepare(df: pd.DataFrame, date: str, values: list[str], by: list[str]) -> p
         )
     out[date] = when
     for c in values:
-        raw = df[c].reset_index(drop=True)
-        num = pd.to_numeric(raw, errors="coerce").astype(float)
-        text = num.isna() & raw.notna()
-        if text.any():
-            raise InputError(
-                "is not a number",
-                table=table,
-                column=c,
-                rows=_offending(raw, text),
-                fix="write plain numbers",
-            )
-        out[c] = num
+        out[c] = numeric_column(df, c, table=table)
     dup = out.duplicated([*by, date], keep=False)
     if dup.any():
         raise InputError(
             "has the same day more than once for " + ", ".join([*by, date]),
             table=table,
-            rows=_offending(out[date].dt.strftime("%Y-%m-%d"), dup),
+            rows=offending(out[date].dt.strftime("%Y-%m-%d"), dup),
             fix="keep one row per day and series (add the duplicates up first)",
         )
     return out

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mktkit.errors import InputError, require_columns
+from mktkit.errors import InputError, data_rows, date_column, numeric_column, require_columns
 from mktkit.kpi import DIRECTIONS
 
 #: Volumes added up per group; ``leads`` and ``new_customers`` are optional in the input.
@@ -61,16 +61,6 @@ METRIC_DIRECTIONS: dict[str, str] = {
 
 #: Key columns of a daily channel table, when present (CONTRACT.md: date, region, channel).
 _DAY_KEYS = ("date", "region", "channel")
-
-
-def _rows(index: pd.Index) -> list[int]:
-    return [int(i) + 1 for i in index]
-
-
-def _offending(values: pd.Series, mask: pd.Series) -> dict[int, object]:
-    """1-based data row -> plain Python value, for the rows where ``mask`` holds."""
-    hit = values[mask.to_numpy()]
-    return dict(zip(_rows(hit.index), hit.tolist(), strict=True))
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -107,27 +97,14 @@ def check_channel_table(
     require_columns(df, [*_REQUIRED, *by], table=table)
     out = df.reset_index(drop=True).copy()
     for c in [v for v in VOLUMES if v in out]:
-        raw = out[c]
-        values = pd.to_numeric(raw, errors="coerce").astype(float)
-        bad = values.isna()
-        if bad.any():
-            raise InputError(
-                "is empty or not a number",
-                table=table,
-                column=c,
-                rows=_offending(raw, bad),
-                fix=f"fill in {c} (0 when nothing happened)",
-            )
-        negative = values < 0
-        if negative.any():
-            raise InputError(
-                "is negative",
-                table=table,
-                column=c,
-                rows=_offending(values, negative),
-                fix="spend, counts and revenue are never below 0: correct the rows",
-            )
-        out[c] = values
+        out[c] = numeric_column(
+            out,
+            c,
+            table=table,
+            allow_empty=False,
+            allow_negative=False,
+            negative_fix="spend, counts and revenue are never below 0: correct the rows",
+        )
     for part, whole, why in (
         ("clicks", "impressions", "a click needs an impression"),
         ("new_customers", "orders", "a new customer is one of the orders"),
@@ -141,22 +118,12 @@ def check_channel_table(
                     column=part,
                     rows={
                         r: {part: float(out.loc[i, part]), whole: float(out.loc[i, whole])}
-                        for r, i in zip(_rows(out.index[over]), out.index[over], strict=True)
+                        for r, i in zip(data_rows(out.index[over]), out.index[over], strict=True)
                     },
                     fix=f"{why}: check that the two columns are not swapped",
                 )
     if "date" in out:
-        when = pd.to_datetime(out["date"], errors="coerce")
-        if when.isna().any():
-            bad = when.isna()
-            raise InputError(
-                "is not a date",
-                table=table,
-                column="date",
-                rows=_offending(out["date"], bad),
-                fix="write dates as YYYY-MM-DD",
-            )
-        out["date"] = when.dt.normalize()
+        out["date"] = date_column(out, "date", table=table).dt.normalize()
         keys = list(dict.fromkeys([k for k in _DAY_KEYS if k in out] + by))
         dup = out.duplicated(keys, keep=False)
         if dup.any():
@@ -165,7 +132,7 @@ def check_channel_table(
                 table=table,
                 rows={
                     r: tuple(out.loc[i, keys].astype(str))
-                    for r, i in zip(_rows(out.index[dup]), out.index[dup], strict=True)
+                    for r, i in zip(data_rows(out.index[dup]), out.index[dup], strict=True)
                 },
                 fix="keep one row per " + ", ".join(keys) + " (add the duplicates up first)",
             )

@@ -124,3 +124,105 @@ def require_columns(df: Any, columns: Iterable[str], *, table: str = "table") ->
             table=table,
             fix=f"rename or add the column(s) {names}",
         )
+
+
+def data_rows(index: Iterable[Any]) -> list[int]:
+    """1-based data-row numbers (the first row under the header is 1) of positional labels.
+
+    Examples
+    --------
+    >>> data_rows([0, 4])
+    [1, 5]
+    """
+    return [int(i) + 1 for i in index]
+
+
+def offending(values: Any, mask: Any) -> dict[int, Any]:
+    """Data row -> value for the rows of a Series where ``mask`` holds (positions, not labels).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> offending(pd.Series([3, -1, 5], index=[10, 11, 12]), pd.Series([False, True, False]))
+    {2: -1}
+    """
+    import numpy as np
+
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    hit = values.reset_index(drop=True).iloc[positions]
+    return dict(zip(data_rows(positions), hit.tolist(), strict=True))
+
+
+def numeric_column(
+    df: Any,
+    column: str,
+    *,
+    table: str,
+    allow_empty: bool = True,
+    allow_negative: bool = True,
+    negative_fix: str | None = None,
+) -> Any:
+    """``df[column]`` as floats (positional index), refusing text, and optionally gaps and signs.
+
+    Raises :class:`InputError` naming the rows: text that is not a number always; empty cells
+    unless ``allow_empty``; values below 0 unless ``allow_negative`` (with ``negative_fix``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> numeric_column(pd.DataFrame({"spend": ["1.5", "abc"]}), "spend", table="t")
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: t.spend: is not a number; rows: 2 ('abc'). Fix: write spend as a plain number (no units or thousands separators)
+    """
+    import pandas as pd
+
+    raw = df[column].reset_index(drop=True)
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    bad = values.isna() if not allow_empty else values.isna() & raw.notna()
+    if bad.any():
+        raise InputError(
+            "is not a number" if allow_empty else "is empty or not a number",
+            table=table,
+            column=column,
+            rows=offending(raw, bad),
+            fix=f"write {column} as a plain number (no units or thousands separators)"
+            + ("" if allow_empty else "; 0 when nothing happened"),
+        )
+    negative = values < 0
+    if not allow_negative and negative.any():
+        raise InputError(
+            "is negative",
+            table=table,
+            column=column,
+            rows=offending(values, negative),
+            fix=negative_fix or f"{column} is never below 0: correct the rows",
+        )
+    return values
+
+
+def date_column(df: Any, column: str, *, table: str) -> Any:
+    """``df[column]`` parsed as datetimes (positional index); unparseable or empty is refused.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> date_column(pd.DataFrame({"date": ["2026-10-01", "soon"]}), "date", table="t")
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: t.date: is not a date; rows: 2 ('soon'). Fix: write dates as YYYY-MM-DD
+    """
+    import pandas as pd
+
+    raw = df[column].reset_index(drop=True)
+    when = pd.to_datetime(raw, errors="coerce")
+    bad = when.isna()
+    if bad.any():
+        raise InputError(
+            "is not a date",
+            table=table,
+            column=column,
+            rows=offending(raw, bad),
+            fix="write dates as YYYY-MM-DD",
+        )
+    return when

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mktkit.errors import InputError, check_argument, require_columns
+from mktkit.errors import (
+    InputError,
+    check_argument,
+    data_rows,
+    date_column,
+    numeric_column,
+    offending,
+    require_columns,
+)
 
 #: Headline metrics in display order, with the direction in which they are good.
 HEADLINE_METRICS: dict[str, str] = {
@@ -305,41 +313,16 @@ STATUSES: tuple[str, ...] = ("green", "amber", "red", "grey", "no target")
 _VALUE_COLUMNS = {"actual", "target", "direction"}
 
 
-def _data_rows(index: pd.Index) -> list[int]:
-    """1-based data-row numbers of positional ``index`` values."""
-    return [int(i) + 1 for i in index]
-
-
-def _offending(values: pd.Series, mask: pd.Series) -> dict[int, object]:
-    """1-based data row -> plain Python value, for the rows where ``mask`` holds."""
-    hit = values.reset_index(drop=True)[mask.to_numpy()]
-    return dict(zip(_data_rows(hit.index), hit.tolist(), strict=True))
-
-
 def _numbers(df: pd.DataFrame, column: str, table: str) -> pd.Series:
     """``df[column]`` as floats; text that is not a number is an InputError naming its rows."""
-    raw = df[column].reset_index(drop=True)
-    values = pd.to_numeric(raw, errors="coerce").astype(float)
-    bad = values.isna() & raw.notna()
-    if bad.any():
-        raise InputError(
-            "is not a number",
-            table=table,
-            column=column,
-            rows=_offending(raw, bad),
-            fix=f"write {column} as a plain number (no units or thousands separators)",
-        )
-    negative = values < 0
-    if negative.any():
-        raise InputError(
-            "is negative: attainment needs values >= 0",
-            table=table,
-            column=column,
-            rows=_offending(values, negative),
-            fix="check the sign; for a metric that can be negative (profit, ROI) compare "
-            "differences instead of attainment",
-        )
-    return values
+    return numeric_column(
+        df,
+        column,
+        table=table,
+        allow_negative=False,
+        negative_fix="check the sign; for a metric that can be negative (profit, ROI) compare "
+        "differences instead of attainment",
+    )
 
 
 def _check_unique(df: pd.DataFrame, keys: list[str], table: str) -> None:
@@ -351,7 +334,7 @@ def _check_unique(df: pd.DataFrame, keys: list[str], table: str) -> None:
             table=table,
             rows={
                 r: tuple(first.loc[i, keys])
-                for r, i in zip(_data_rows(first.index), first.index, strict=True)
+                for r, i in zip(data_rows(first.index), first.index, strict=True)
             },
             fix="keep one row per " + ", ".join(keys) + " (sum or drop the duplicates)",
         )
@@ -387,7 +370,7 @@ def _check_directions(df: pd.DataFrame, table: str) -> None:
             "must be 'higher' or 'lower'",
             table=table,
             column="direction",
-            rows=_offending(d, bad),
+            rows=offending(d, bad),
             fix="write 'higher' when more is better (revenue) and 'lower' when less is (CAC)",
         )
 
@@ -402,7 +385,7 @@ def _periods(merged: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series]:
             raise InputError(
                 "start and end must be dates with end on or after start",
                 table="targets",
-                rows=_data_rows(merged.index[bad]),
+                rows=data_rows(merged.index[bad]),
                 fix="write both as YYYY-MM-DD",
             )
         return start.dt.normalize(), end.dt.normalize()
@@ -421,7 +404,7 @@ def _periods(merged: pd.DataFrame, period: str) -> tuple[pd.Series, pd.Series]:
             p = None
         # pandas reads "Oct" as October of year 1: a period needs its year
         if p is None or p.year < 1900 or p.freqstr.startswith(("h", "min", "s", "ms", "us", "ns")):
-            rows = _data_rows(merged.index[merged[period] == value])
+            rows = data_rows(merged.index[merged[period] == value])
             raise InputError(
                 f"{value!r} is not a period",
                 table="targets",
@@ -851,30 +834,9 @@ def _daily_frame(
     """Validated copy with parsed dates and numeric value columns; no row is dropped."""
     require_columns(df, [date, *columns, *by], table=table)
     out = df[[date, *by]].reset_index(drop=True).copy()
-    when = pd.to_datetime(out[date], errors="coerce")
-    bad = when.isna()
-    if bad.any():
-        raise InputError(
-            "is not a date",
-            table=table,
-            column=date,
-            rows=_offending(out[date], bad),
-            fix="write dates as YYYY-MM-DD",
-        )
-    out[date] = when.dt.normalize()
+    out[date] = date_column(out, date, table=table).dt.normalize()
     for c in columns:
-        raw = df[c].reset_index(drop=True)
-        values = pd.to_numeric(raw, errors="coerce").astype(float)
-        bad = values.isna()
-        if bad.any():
-            raise InputError(
-                "is empty or not a number",
-                table=table,
-                column=c,
-                rows=_offending(raw, bad),
-                fix=f"fill in {c} (0 when nothing happened) or drop those rows on purpose",
-            )
-        out[c] = values
+        out[c] = numeric_column(df, c, table=table, allow_empty=False)
     return out
 
 
