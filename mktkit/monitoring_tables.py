@@ -6,8 +6,7 @@ status word and a light tint of its colour (:func:`mktkit.tables.status_css`), s
 the only cue. Codes in the analysis output (reasons, fit notes, directions) become sentences
 here, in English or Chinese.
 
-The labels this module adds are in :data:`LABELS` (code -> (en, zh)); :func:`mlabel` looks there
-first and then in :func:`mktkit.i18n.label`.
+Its words (reasons, fit notes, column heads) are in :mod:`mktkit.i18n` (group "monitoring").
 
 Examples
 --------
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mktkit.errors import check_argument, require_columns
-from mktkit.i18n import LANGS, label
+from mktkit.i18n import LANGS, label, labels
 from mktkit.kpi import DIRECTIONS
 from mktkit.tables import (
     MISSING,
@@ -39,88 +38,16 @@ from mktkit.tables import (
 )
 
 #: Labels added by the monitoring functions (to move into mktkit/i18n.py): code -> (en, zh).
-LABELS: dict[str, tuple[str, str]] = {
-    # KPI table
-    "expected_to_date": ("Expected to date", "应达进度"),
-    "projected": ("Projected", "预计期末值"),
-    "projected_attainment": ("Projected attainment", "预计达成率"),
-    "required_daily": ("Required per day", "每日所需"),
-    "judged_on_projection": ("status judged on the projection", "状态按预计期末值判断"),
-    "kpi_pacing": ("Pacing to target", "目标进度"),
-    "cumulative_actual": ("Actual to date", "累计实际值"),
-    "straight_line_to_target": ("Straight line to target", "目标线性进度"),
-    "run_rate_projection": ("Run-rate projection", "按当前速度预计"),
-    # channels and budget
-    "spend_share": ("Share of spend", "花费占比"),
-    "revenue_share": ("Share of revenue", "销售额占比"),
-    "marginal_roas": ("Marginal ROAS", "边际ROAS"),
-    "average_roas": ("Average ROAS", "平均ROAS"),
-    "current_spend": ("Current spend", "当前花费"),
-    "suggested_spend": ("Suggested spend", "建议花费"),
-    "change_share": ("Change", "变化"),
-    "expected_revenue_change": ("Expected revenue change", "预计销售额变化"),
-    "channel_efficiency": ("Channel efficiency", "渠道效率"),
-    "response_curves": ("Response curves", "响应曲线"),
-    "break_even": ("Break-even (ROAS 1)", "盈亏平衡 (ROAS=1)"),
-    "bubble_revenue": ("bubble size: revenue", "气泡大小：销售额"),
-    "suggested": ("Suggested", "建议"),
-    "spend_per_day": ("Spend per day", "日均花费"),
-    "revenue_per_day": ("Revenue per day", "日均销售额"),
-    "poor_fit": ("poor fit", "拟合不佳"),
-    # budget reasons: {m} marginal ROAS now, {s} after, {lam} the common level
-    "kept_poor_fit": (
-        "Spend kept: the response curve fits badly ({note}), so it cannot guide a move",
-        "维持花费：响应曲线拟合不佳（{note}），无法据此调整",
-    ),
-    "raised_to_cap": (
-        "Raised to the cap: the next yuan still returns {s} here, above the common level {lam}",
-        "提高至上限：此处下一元仍带来 {s}，高于共同水平 {lam}",
-    ),
-    "cut_to_floor": (
-        "Cut to the floor: the next yuan returns only {m}, below the common level {lam}",
-        "降至下限：下一元仅带来 {m}，低于共同水平 {lam}",
-    ),
-    "raised_to_equal_margin": (
-        "Raised until the next yuan returns {s}, as elsewhere",
-        "提高至下一元回报 {s}，与其他渠道持平",
-    ),
-    "cut_to_equal_margin": (
-        "Cut until the next yuan returns {s}, as elsewhere",
-        "降低至下一元回报 {s}，与其他渠道持平",
-    ),
-    "unchanged": (
-        "Unchanged: already at the common marginal return",
-        "不变：边际回报已与其他渠道持平",
-    ),
-    # fit notes
-    "too_few_days": ("too few days", "天数太少"),
-    "spend_flat": ("spend barely varied", "花费几乎无变化"),
-    "no_convergence": ("the fit did not converge", "拟合未收敛"),
-    "no_response": ("revenue does not rise with spend", "销售额未随花费上升"),
-    "low_r2": ("low R²", "R²过低"),
-    # anomalies
-    "up": ("Spike", "异常升高"),
-    "down": ("Drop", "异常下降"),
-    "z": ("Robust z", "稳健Z值"),
-    "relative_deviation": ("vs expected", "相对预期"),
-    "no_anomalies": ("No anomalies in this month", "本月无异常"),
-    "anomaly": ("Anomaly", "异常点"),
-}
-
-_INDEX = {lang: i for i, lang in enumerate(LANGS)}
 
 
 def mlabel(key: Any, lang: str = "en") -> Any:
-    """Label of ``key``: :data:`LABELS` first, then :func:`mktkit.i18n.label`.
+    """Label of ``key`` (:func:`mktkit.i18n.label`).
 
     Examples
     --------
     >>> mlabel("marginal_roas", "zh"), mlabel("east", "zh")
     ('边际ROAS', '华东')
     """
-    check_argument("lang", LANGS, lang)
-    if isinstance(key, str) and key in LABELS:
-        return LABELS[key][_INDEX[lang]]
     return label(key, lang)
 
 
@@ -275,10 +202,10 @@ def reason_text(row: dict[str, Any] | pd.Series, lang: str = "en") -> str:
     """
     check_argument("lang", LANGS, lang)
     code = str(row.get("reason", ""))
-    if code not in LABELS:
+    if code not in labels(lang, kind="monitoring"):
         return code
     note = row.get("fit_note", "")
-    return LABELS[code][_INDEX[lang]].format(
+    return label(code, lang).format(
         m=fmt_number(row.get("marginal_roas_current"), 2),
         s=fmt_number(row.get("marginal_roas_suggested"), 2),
         lam=fmt_number(row.get("common_marginal_roas"), 2),
@@ -370,7 +297,6 @@ def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
 
 
 __all__ = [
-    "LABELS",
     "anomaly_table",
     "budget_table",
     "channel_table",

@@ -111,102 +111,15 @@ class SWOTWarning(UserWarning):
     of 0.30 or more, an evidence metric no item names). Filter it like any warning."""
 
 
-# ---------------------------------------------------------------------------------------------
-# labels this module needs beyond mktkit.i18n (to be moved there; see strategy_label)
-
-_LABELS: dict[str, tuple[str, str]] = {
-    "evidence": ("Evidence", "证据"),
-    "id": ("ID", "编号"),
-    "source": ("Source", "来源"),
-    "weighted_score": ("Weighted score", "加权得分"),
-    "ie_matrix": ("Internal-External (IE) matrix", "内部-外部矩阵 (IE)"),
-    "space_matrix": ("SPACE matrix", "战略地位与行动评价矩阵 (SPACE)"),
-    "ife_total": ("IFE total", "IFE总分"),
-    "efe_total": ("EFE total", "EFE总分"),
-    "cell": ("Cell", "区域"),
-    "below_average": ("below the 2.5 average", "低于平均水平 2.5"),
-    "above_average": ("above the 2.5 average", "高于平均水平 2.5"),
-    "at_average": ("at the 2.5 average", "等于平均水平 2.5"),
-    "grow_and_build": ("Grow and build", "增长与建立"),
-    "hold_and_maintain": ("Hold and maintain", "坚持与保持"),
-    "harvest_or_divest": ("Harvest or divest", "收获或剥离"),
-    "strong": ("Strong", "强"),
-    "weak": ("Weak", "弱"),
-    "high": ("High", "高"),
-    "medium": ("Medium", "中"),
-    "low": ("Low", "低"),
-    "financial_strength": ("Financial strength (FS)", "财务优势 (FS)"),
-    "industry_strength": ("Industry strength (IS)", "产业优势 (IS)"),
-    "environmental_stability": ("Environmental stability (ES)", "环境稳定性 (ES)"),
-    "competitive_advantage": ("Competitive advantage (CA)", "竞争优势 (CA)"),
-    "aggressive": ("Aggressive", "进取型"),
-    "conservative": ("Conservative", "保守型"),
-    "defensive": ("Defensive", "防御型"),
-    "competitive": ("Competitive", "竞争型"),
-    "on_axis": ("On an axis", "位于坐标轴上"),
-    "recommended_strategies": ("Strategies to consider", "可考虑的战略"),
-    "posture_aggressive": (
-        "Use internal strengths to seize external opportunities, overcome weaknesses and "
-        "avoid threats",
-        "利用内部优势把握外部机会，克服劣势、规避威胁",
-    ),
-    "posture_conservative": (
-        "Stay close to basic competencies and do not take excessive risks",
-        "立足核心能力，避免过度冒险",
-    ),
-    "posture_defensive": (
-        "Rectify internal weaknesses and avoid external threats",
-        "弥补内部劣势，规避外部威胁",
-    ),
-    "posture_competitive": (
-        "Compete: strengthen the position in an attractive but unstable industry",
-        "在有吸引力但不稳定的产业中巩固竞争地位",
-    ),
-    "posture_on_axis": (
-        "On the boundary between postures: read the neighbouring quadrants",
-        "位于态势分界线上：需参考相邻象限",
-    ),
-    "market_penetration": ("Market penetration", "市场渗透"),
-    "market_development": ("Market development", "市场开发"),
-    "product_development": ("Product development", "产品开发"),
-    "backward_integration": ("Backward integration", "后向一体化"),
-    "forward_integration": ("Forward integration", "前向一体化"),
-    "horizontal_integration": ("Horizontal integration", "横向一体化"),
-    "related_diversification": ("Related diversification", "相关多元化"),
-    "unrelated_diversification": ("Unrelated diversification", "非相关多元化"),
-    "retrenchment": ("Retrenchment", "收缩"),
-    "divestiture": ("Divestiture", "剥离"),
-    "liquidation": ("Liquidation", "清算"),
-    "SO": ("SO: use strengths to seize opportunities", "SO：利用优势，把握机会"),
-    "ST": ("ST: use strengths against threats", "ST：利用优势，应对威胁"),
-    "WO": ("WO: fix weaknesses through opportunities", "WO：借助机会，弥补劣势"),
-    "WT": ("WT: defend against threats, cut weaknesses", "WT：减少劣势，规避威胁"),
-    "uncited_factors": ("Factors no strategy uses", "未被任何策略引用的因素"),
-    "no_strategies": ("No strategies yet", "暂无策略"),
-    "heuristic": ("heuristic", "经验性指标"),
-    "decision": ("Current decision", "当前决策"),
-    "kpis": ("Evidence KPIs", "佐证指标"),
-    "mix_score": ("Weighted mix score", "营销组合加权得分"),
-    "rated": ("Rated", "已评分"),
-    "not_rated": ("Not rated", "未评分"),
-    "completeness": ("Completeness", "完整性"),
-    "missing": ("Missing", "缺失项"),
-    "overdue": ("Overdue", "已逾期"),
-}
-
-
 def strategy_label(key: Any, lang: str = "en") -> Any:
-    """The label of ``key`` for the strategy frameworks: this module's own labels, then
-    :func:`mktkit.i18n.label`.
+    """The label of ``key`` for the strategy frameworks (:func:`mktkit.i18n.label`).
 
     Examples
     --------
     >>> strategy_label("grow_and_build", "zh"), strategy_label("strengths", "zh")
     ('增长与建立', '优势')
     """
-    check_argument("lang", LANGS, lang)
-    pair = _LABELS.get(key) if isinstance(key, str) else None
-    return pair[LANGS.index(lang)] if pair else label(key, lang)
+    return label(key, lang)
 
 
 # ---------------------------------------------------------------------------------------------
