@@ -70,6 +70,7 @@ _LAZY: dict[str, str] = {
     "space_matrix": "mktkit.swot",
     "MarketingMix": "mktkit.mix",
     "load_mix": "mktkit.mix",
+    "evidence_values": "mktkit.evidence",
     # presentation
     "plot_funnel": "mktkit.plots",
     "plot_funnel_trend": "mktkit.plots",

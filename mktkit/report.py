@@ -204,6 +204,9 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
         values[param] = str(path)  # absolute: the kernel runs in another folder
     SWOT.from_yaml(files["swot"])
     MarketingMix.from_yaml(files["marketing_mix"])
+    # The tables the evidence is computed from (mktkit.evidence), where present.
+    data = load_sample(values.get("data_dir")).files
+    files |= {t: data[t] for t in ("channel_daily", "orders", "nps") if data[t].is_file()}
     return Inputs(files=files)
 
 
@@ -212,7 +215,8 @@ _DATA = Param(
     "data_dir",
     str,
     None,
-    "a folder holding the tables of data/sample/README.md (default: the sample company)",
+    "a folder holding the tables of data/sample/README.md (default: the sample company); "
+    "the strategy workshop computes its evidence from them",
 )
 
 TEMPLATES: dict[str, Template] = {
@@ -236,7 +240,12 @@ TEMPLATES: dict[str, Template] = {
     ),
     "strategy_workshop": Template(
         name="strategy_workshop",
-        params=(_yaml_param("swot", "swot.yaml"), _yaml_param("mix", "marketing_mix.yaml"), _LANG),
+        params=(
+            _yaml_param("swot", "swot.yaml"),
+            _yaml_param("mix", "marketing_mix.yaml"),
+            _LANG,
+            _DATA,
+        ),
         name_parts=("lang",),
         prepare=_prepare_strategy,
     ),

@@ -1011,8 +1011,12 @@ def _t(en: str, zh: str) -> dict[str, str]:
 def _factor(fid: str, en: str, zh: str, weight: float, rating: int, evidence=None) -> dict:
     item: dict[str, Any] = {"id": fid, "text": _t(en, zh)}
     if evidence is not None:
-        metric, value, source = evidence
+        # (metric, value, source[, where, period]): where/period let the kit recompute it
+        metric, value, source, *scope = evidence
         item["evidence"] = {"metric": metric, "value": value, "source": source}
+        if scope:
+            where, period = scope
+            item["evidence"] |= ({"where": where} if where else {}) | {"period": period}
     item["weight"] = weight
     item["rating"] = rating
     return item
@@ -1026,27 +1030,31 @@ def _swot(f: dict[str, float]) -> dict[str, Any]:
         "weight_scale": 1,
         "strengths": [
             _factor("S1", "Loyal repeat buyers", "复购客户忠诚度高", 0.12, 4,
-                    ("repurchase_rate", f["repurchase_rate"], f"orders, {year}")),
+                    ("repurchase_rate", f["repurchase_rate"], f"orders, {year}", None, year)),
             _factor("S2", "Strong execution of the 11.11 and 6.18 promotions",
                     "双11、618大促执行力强", 0.10, 4,
                     ("promo_revenue_share", f["promo_revenue_share"], f"orders, {year}")),
             _factor("S3", "Email to members earns a high return", "会员邮件营销回报高", 0.09, 3,
-                    ("roas", f["email_roas"], f"channel_daily email, {year}")),
+                    ("roas", f["email_roas"], f"channel_daily email, {year}",
+                     {"channel": "email"}, year)),
             _factor("S4", "In-house Nordic design studio, well liked by customers",
                     "自有北欧风设计工作室，口碑好", 0.11, 4,
-                    ("nps", f["nps"], f"nps, {year}")),
+                    ("nps", f["nps"], f"nps, {year}", None, year)),
             _factor("S5", "Efficient search advertising", "搜索广告投放效率高", 0.08, 3,
-                    ("roas", f["search_roas"], f"channel_daily search, {year}")),
+                    ("roas", f["search_roas"], f"channel_daily search, {year}",
+                     {"channel": "search"}, year)),
         ],
         "weaknesses": [
             _factor("W1", "Display budget keeps growing while its return falls",
                     "展示广告预算上升而回报下滑", 0.12, 1,
-                    ("roas", f["display_roas_2026_10"], "channel_daily display, 2026-10")),
+                    ("roas", f["display_roas_2026_10"], "channel_daily display, 2026-10",
+                     {"channel": "display"}, "2026-10")),
             _factor("W2", "Checkout and payment reliability", "结算与支付环节不稳定", 0.10, 1,
                     ("checkout_complaints", f["checkout_complaints"],
                      "nps comments, 2026-10-09..2026-10-31")),
             _factor("W3", "Small presence in the west", "西部市场份额小", 0.07, 2,
-                    ("revenue_share", f["west_revenue_share"], f"orders west, {year}")),
+                    ("revenue_share", f["west_revenue_share"], f"orders west, {year}",
+                     {"region": "west"}, year)),
             _factor("W4", "Revenue leans on two promotion peaks", "收入过度依赖两大促", 0.08, 2),
             _factor("W5", "R&D <pilot> lab is thin on staff & budget",
                     "R&D <pilot> 实验室人手与预算不足", 0.05, 2),

@@ -100,7 +100,9 @@ MAX_WEIGHT = 0.30
 WEIGHT_TOLERANCE = 1e-9
 
 _ITEM_KEYS = ("id", "text", "evidence", "weight", "rating")
-_EVIDENCE_KEYS = ("metric", "value", "source")
+_EVIDENCE_KEYS = ("metric", "value", "source", "where", "period")
+#: An evidence period: a month, a range of months, or a range of days (inclusive).
+_PERIOD = re.compile(r"^\d{4}-\d{2}(-\d{2})?(\.\.\d{4}-\d{2}(-\d{2})?)?$")
 _STRATEGY_KEYS = ("id", "quadrant", "text", "uses")
 _TOP_KEYS = ("company", "rating_convention", "weight_scale", *QUADRANTS, "strategies", "space")
 _ID_RE = re.compile(r"^([SWOT])(\d+)$")
@@ -128,18 +130,25 @@ def strategy_label(key: Any, lang: str = "en") -> Any:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The fact behind a claim: a metric name, its value and where it comes from."""
+    """The fact behind a claim: a metric name, its value and where it comes from.
+
+    ``where`` (e.g. ``{"channel": "display"}``) and ``period`` (``"2026-10"``,
+    ``"2025-11..2026-10"``) say exactly which number is meant, so that the kit can compute it
+    from the data (:func:`mktkit.evidence.evidence_values`) instead of trusting a typed value.
+    """
 
     metric: str
     value: float | None = None
     source: str | None = None
+    where: Mapping[str, str] | None = None
+    period: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"metric": self.metric}
-        if self.value is not None:
-            out["value"] = self.value
-        if self.source is not None:
-            out["source"] = self.source
+        for key in ("value", "source", "where", "period"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = dict(value) if key == "where" else value
         return out
 
     def describe(self, lang: str | None = None) -> str:
@@ -542,7 +551,26 @@ class SWOT:
             value = None
         if source is not None and not isinstance(source, str):
             source = str(source)
-        return Evidence(metric, value, source)
+        where, period = raw.get("where"), raw.get("period")
+        if where is not None and not (
+            isinstance(where, Mapping) and all(isinstance(v, str) for v in where.values())
+        ):
+            problems.add(
+                f"{item_id}: evidence 'where' must map column names to values",
+                column=quadrant,
+                rows={item_id: where},
+                fix="write e.g. where: {channel: display}",
+            )
+            where = None
+        if period is not None and not _PERIOD.match(str(period)):
+            problems.add(
+                f"{item_id}: evidence period {period!r} is not a month or a range",
+                column=quadrant,
+                rows={item_id: period},
+                fix="write 2026-10, 2025-11..2026-10 or 2026-10-09..2026-10-31",
+            )
+            period = None
+        return Evidence(metric, value, source, where, None if period is None else str(period))
 
     def _parse_strategy(self, raw: Any, position: int, problems: _Problems) -> Strategy | None:
         if isinstance(raw, Strategy):
@@ -769,7 +797,8 @@ class SWOT:
 
         ``items`` columns: ``id``, ``quadrant`` (strengths/weaknesses/opportunities/threats, or
         S/W/O/T), ``text_en`` and/or ``text_zh`` (or ``text``), and optionally ``weight``,
-        ``rating``, ``evidence_metric``, ``evidence_value``, ``evidence_source`` (the columns of
+        ``rating``, ``evidence_metric``, ``evidence_value``, ``evidence_source``,
+        ``evidence_where``, ``evidence_period`` (the columns of
         :meth:`to_frame`). ``strategies`` columns: ``id``, ``quadrant``, ``text_en``/``text_zh``
         (or ``text``), ``uses`` (a list or ``"S1, O2"``). Other keyword arguments go to
         :class:`SWOT`. Errors name 1-based data rows.
@@ -799,6 +828,13 @@ class SWOT:
                     "value": row.get("evidence_value"),
                     "source": _none(row.get("evidence_source")),
                 }
+                where = _none(row.get("evidence_where"))
+                if where:  # "channel=display, region=west"
+                    raw["evidence"]["where"] = dict(
+                        part.strip().split("=", 1) for part in str(where).split(",")
+                    )
+                if _none(row.get("evidence_period")):
+                    raw["evidence"]["period"] = str(row["evidence_period"])
             for key in ("weight", "rating"):
                 if not _is_missing(row.get(key)):
                     raw[key] = row[key]
@@ -1116,7 +1152,8 @@ class SWOT:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per item: ``id``, ``quadrant``, ``text_en``, ``text_zh``, ``weight``,
-        ``rating``, ``evidence_metric``, ``evidence_value``, ``evidence_source``."""
+        ``rating``, ``evidence_metric``, ``evidence_value``, ``evidence_source``,
+        ``evidence_where`` (``"channel=display, region=west"``), ``evidence_period``."""
         rows = []
         for it in self.items:
             ev = it.evidence
@@ -1133,6 +1170,10 @@ class SWOT:
                     if ev is None or ev.value is None
                     else float(ev.value),
                     "evidence_source": None if ev is None else ev.source,
+                    "evidence_where": None
+                    if ev is None or not ev.where
+                    else ", ".join(f"{k}={v}" for k, v in ev.where.items()),
+                    "evidence_period": None if ev is None else ev.period,
                 }
             )
         cols = [
@@ -1145,6 +1186,8 @@ class SWOT:
             "evidence_metric",
             "evidence_value",
             "evidence_source",
+            "evidence_where",
+            "evidence_period",
         ]
         out = pd.DataFrame(rows, columns=cols)
         out["rating"] = out["rating"].astype("Int64")
@@ -1660,7 +1703,9 @@ def _frame_text(row: Mapping[str, Any], plain: str = "text") -> Any:
 
 
 def _fmt_value(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
+    """Evidence as a person quotes it: 3 significant digits, at least the units for large values
+    (0.184777 -> 0.185, 4.67122 -> 4.67, 27.2549 -> 27.3, 1234.5 -> 1,235)."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
 
 
 def esc(text: Any) -> str:

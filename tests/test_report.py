@@ -276,5 +276,8 @@ def test_strategy_workshop_renders_with_user_text_escaped(tmp_path):
     assert "R&amp;D &lt;pilot&gt;" in page and "<pilot>" not in page
     assert "<script" not in page.lower()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted(manifest["inputs"]) == ["marketing_mix", "swot"]
+    # the two YAML files and the tables the evidence is computed from
+    assert sorted(manifest["inputs"]) == ["channel_daily", "marketing_mix", "nps", "orders", "swot"]
     assert manifest["data_end"] is None
+    # W1's claim carries the display ROAS of 2026-10 computed from channel_daily: 1.0988 -> 1.1
+    assert "ROAS 1.1 (computed from channel_daily channel=display, 2026-10)" in page

@@ -529,12 +529,19 @@ def test_with_evidence_fills_values_by_metric_id_or_callable():
     swot = load_swot()
     by_id = swot.with_evidence({"W1": (1.05, "channel_daily display, 2026-10 (recomputed)")})
     assert by_id.item("W1").evidence == Evidence(
-        "roas", 1.05, "channel_daily display, 2026-10 (recomputed)"
+        "roas",
+        1.05,
+        "channel_daily display, 2026-10 (recomputed)",
+        {"channel": "display"},
+        "2026-10",
     )
     assert by_id.item("S3").evidence.value == 4.67  # same metric name, other item: untouched
     assert swot.item("W1").evidence.value == 1.1  # the original is not changed
     by_metric = swot.with_evidence({"nps": 30.0}, source="nps, 2026-10")
-    assert by_metric.item("S4").evidence == Evidence("nps", 30.0, "nps, 2026-10")
+    # the value and source change; what the evidence is about (its period) stays
+    assert by_metric.item("S4").evidence == Evidence(
+        "nps", 30.0, "nps, 2026-10", None, "2025-11..2026-10"
+    )
     doubled = swot.with_evidence(lambda it: it.evidence.value * 2 if it.id == "S1" else None)
     assert doubled.item("S1").evidence.value == pytest.approx(0.36)
     assert doubled.item("S2").evidence.value == 0.14
