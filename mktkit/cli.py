@@ -54,6 +54,7 @@ def render(
     out_dir: Annotated[Path, typer.Option("--out", help="where report folders go")] = Path(
         "reports"
     ),
+    force: Annotated[bool, typer.Option(help="render even if an identical report exists")] = False,
 ) -> None:
     """Render a report template to reports/<template>-<parameters>/report.html."""
     from mktkit.report import RenderError
@@ -64,13 +65,79 @@ def render(
     files = {"data_dir": data, "swot": swot, "mix": mix}
     params |= {k: str(v) for k, v in files.items() if v is not None}
     try:
-        folder = render_report(template, out_dir=out_dir, **params)
+        folder = render_report(template, out_dir=out_dir, force=force, **params)
     except InputError as exc:
         raise _refuse(exc) from None
     except RenderError as exc:
         err.print(f"[bold red]render failed:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(EXIT_FAILED) from None
     out.print(str(folder / "report.html"), soft_wrap=True)
+
+
+def _parse_grid(items: list[str]) -> dict[str, list[str]]:
+    """``["month=2026-09,2026-10", "lang=zh"]`` -> ``{"month": [...], "lang": ["zh"]}``."""
+    grid: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        if not sep or not name or not values:
+            raise InputError(
+                f"{item!r} is not NAME=VALUE[,VALUE...]",
+                column="grid",
+                fix="write e.g. month=2026-09,2026-10 region=all,east lang=zh,en",
+            )
+        grid[name] = [v for v in values.split(",") if v]
+    return grid
+
+
+@app.command()
+def batch(
+    template: Annotated[str, typer.Argument(help="template name, e.g. monthly_review")],
+    items: Annotated[
+        list[str] | None, typer.Argument(help="more NAME=V1,V2 grid entries", show_default=False)
+    ] = None,
+    grid: Annotated[
+        list[str] | None, typer.Option(help="NAME=V1,V2,... (repeat, or list after it)")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="reports rendered at once")] = 2,
+    force: Annotated[bool, typer.Option(help="render even unchanged reports")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="where report folders go")] = Path(
+        "reports"
+    ),
+) -> None:
+    """Render a grid of parameters in parallel; write reports/index.html."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from mktkit.report import batch as run_batch
+    from mktkit.report import expand_grid
+
+    try:
+        parsed = _parse_grid([*(grid or []), *(items or [])])
+        total = len(expand_grid(parsed))
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err
+        ) as bar:
+            task = bar.add_task(template, total=total)
+            results = run_batch(
+                template,
+                parsed,
+                jobs=jobs,
+                force=force,
+                out_dir=out_dir,
+                on_done=lambda _: bar.advance(task),
+            )
+    except InputError as exc:
+        raise _refuse(exc) from None
+    table = Table(title=f"{template}: {total} reports")
+    names = list(parsed)
+    for col in [*names, "status", "seconds", "report or error"]:
+        table.add_column(col)
+    for r in results:
+        where = str(r.path / "report.html") if r.path else r.error
+        table.add_row(*(str(r.params[n]) for n in names), r.status, f"{r.seconds:.1f}", where)
+    out.print(table)
+    out.print(str(Path(out_dir) / "index.html"), soft_wrap=True)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

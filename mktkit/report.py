@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import os
 import re
@@ -37,7 +38,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -460,9 +461,14 @@ def render(
     out_dir: str | os.PathLike = REPORTS_DIR,
     templates_dir: str | os.PathLike | None = None,
     timeout: int = 600,
+    force: bool = False,
     **params: Any,
 ) -> Path:
     """Render ``template`` with ``params`` into ``out_dir/<template>-<params>/``.
+
+    When the folder already holds a report whose manifest has the same fingerprint (same
+    template, parameters, input files and package versions), that report is kept and nothing is
+    run, unless ``force``.
 
     Parameters
     ----------
@@ -474,6 +480,8 @@ def render(
         Where the template notebooks are (default: the repository's ``templates/``).
     timeout : int
         Seconds a cell may run before the render fails.
+    force : bool
+        Render even when an identical report exists.
     **params
         The template's parameters (see :data:`TEMPLATES`), validated before any kernel starts.
 
@@ -488,6 +496,18 @@ def render(
     RenderError
         The notebook failed; the previous report is kept, the failed notebook is beside it.
     """
+    return _render(template, out_dir, templates_dir, timeout, force, params)[0]
+
+
+def _render(
+    template: str,
+    out_dir: str | os.PathLike,
+    templates_dir: str | os.PathLike | None,
+    timeout: int,
+    force: bool,
+    params: Mapping[str, Any],
+) -> tuple[Path, bool]:
+    """:func:`render`, also saying whether an identical existing report was reused."""
     import nbformat
     import papermill
 
@@ -501,10 +521,12 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     name = spec.folder_name(values)
     final, failed = out_dir / name, out_dir / f"{name}.failed.ipynb"
+    manifest = _manifest(spec, values, nb_in, found)
+    if not force and _fingerprint(final) == manifest["fingerprint"]:
+        return final, True
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
     staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable as usual
     try:
-        manifest = _manifest(spec, values, nb_in, found)
         nb_out = staging / "report.ipynb"
         t0 = time.perf_counter()
         try:
@@ -539,9 +561,18 @@ def render(
         )
         _publish(staging, final)
         failed.unlink(missing_ok=True)
-        return final
+        return final, False
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fingerprint(folder: Path) -> str | None:
+    """The fingerprint of a complete published report in ``folder``, else None."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest.get("fingerprint") if (folder / "report.html").is_file() else None
 
 
 def _publish(staging: Path, final: Path) -> None:
@@ -552,3 +583,118 @@ def _publish(staging: Path, final: Path) -> None:
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# batch: a grid of parameters, rendered in parallel, with an index page
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """The outcome of one report of a batch: ``status`` is rendered, reused or failed."""
+
+    params: dict[str, Any]
+    status: str
+    path: Path | None
+    error: str = ""
+    seconds: float = 0.0
+
+
+def expand_grid(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, the first parameter varying slowest.
+
+    Examples
+    --------
+    >>> expand_grid({"month": ["2026-09", "2026-10"], "lang": ["zh", "en"]})[1]
+    {'month': '2026-09', 'lang': 'en'}
+    """
+    names = list(grid)
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
+
+
+def _batch_one(template: str, params: dict[str, Any], out_dir: str, force: bool) -> BatchItem:
+    """One report of a batch; every failure becomes a failed item, never an exception."""
+    started = time.perf_counter()
+    try:
+        path, reused = _render(template, out_dir, None, 600, force, params)
+    except (InputError, RenderError) as exc:
+        return BatchItem(params, "failed", None, str(exc), time.perf_counter() - started)
+    status = "reused" if reused else "rendered"
+    return BatchItem(params, status, path, "", time.perf_counter() - started)
+
+
+def batch(
+    template: str,
+    grid: Mapping[str, Sequence[Any]],
+    *,
+    jobs: int = 2,
+    force: bool = False,
+    out_dir: str | os.PathLike = REPORTS_DIR,
+    on_done: Callable[[BatchItem], None] | None = None,
+) -> list[BatchItem]:
+    """Render every combination of ``grid`` in ``jobs`` parallel processes; write an index.
+
+    A combination that fails (bad parameters, a failing cell) is recorded and the others go
+    on. Reports whose inputs and parameters did not change since the last run are reused
+    (their manifest's fingerprint decides) unless ``force``. ``out_dir/index.html`` links every
+    report with its status.
+
+    Returns
+    -------
+    list of :class:`BatchItem`, in grid order.
+
+    Examples
+    --------
+    >>> items = batch("monthly_review", {"region": ["east", "west"], "lang": ["zh"]})  # doctest: +SKIP
+    >>> [i.status for i in items]                                                      # doctest: +SKIP
+    ['rendered', 'rendered']
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if template not in TEMPLATES:
+        validate_params(template, {})  # raises the one-line "unknown template" error
+    combos = expand_grid(grid)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # "spawn": every worker is a fresh interpreter (no forked locks or threads of the caller)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+        futures = [pool.submit(_batch_one, template, c, str(out), force) for c in combos]
+        for future in as_completed(futures):
+            if on_done is not None:
+                on_done(future.result())
+    items = [f.result() for f in futures]
+    write_index(out, template, items)
+    return items
+
+
+def write_index(out_dir: Path, template: str, items: Sequence[BatchItem]) -> Path:
+    """``out_dir/index.html``: one row per report with its parameters, status and link."""
+    esc = html.escape
+    names = list(items[0].params) if items else []
+    rows = []
+    for it in items:
+        cells = "".join(f"<td>{esc(str(it.params[n]))}</td>" for n in names)
+        link = (
+            f'<a href="{esc(it.path.name)}/report.html">report.html</a>'
+            if it.path is not None
+            else esc(it.error)
+        )
+        rows.append(
+            f'<tr class="{esc(it.status)}">{cells}<td>{esc(it.status)}</td><td>{link}</td></tr>'
+        )
+    head = "".join(f"<th>{esc(n)}</th>" for n in [*names, "status", "report"])
+    page = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{esc(template)} · reports</title>\n<style>{_CSS}"
+        " .failed td { color: #b42318; }</style>\n</head>\n<body>\n"
+        f'<header class="report"><h1>{esc(template)}</h1></header>\n<main>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "</main>\n</body>\n</html>\n"
+    )
+    index = out_dir / "index.html"
+    tmp = index.with_name(".index.html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(index)  # atomic: a reader sees the old index or the new one
+    return index
