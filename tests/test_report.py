@@ -281,3 +281,21 @@ def test_strategy_workshop_renders_with_user_text_escaped(tmp_path):
     assert manifest["data_end"] is None
     # W1's claim carries the display ROAS of 2026-10 computed from channel_daily: 1.0988 -> 1.1
     assert "ROAS 1.1 (computed from channel_daily channel=display, 2026-10)" in page
+
+
+@pytest.mark.slow
+def test_a_parameter_value_cannot_inject_code(tmp_path, monkeypatch):
+    # A folder name that would run code if it were pasted into the parameter cell.
+    payload = 'x"); open("PWNED", "w").close()  #'
+    folder = tmp_path / payload
+    folder.mkdir()
+    for t in ("orders", "channel_daily"):
+        shutil.copyfile(SAMPLE / f"{t}.csv", folder / f"{t}.csv")
+    monkeypatch.chdir(tmp_path)
+    out = render("monthly_review", out_dir="out", data_dir=str(folder), lang="en")
+    nb = nbformat.read(out / "report.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    namespace: dict = {}
+    exec(injected.source, namespace)  # the cell only assigns, and gives the value back intact
+    assert namespace["data_dir"] == str(folder)
+    assert not list(tmp_path.rglob("PWNED"))
