@@ -1083,7 +1083,7 @@ class SWOT:
         >>> s.with_evidence({"display_roas": 1.10}).item("W1").evidence.value
         1.1
         >>> s.with_evidence({"W1": (1.05, "channel_daily, 2026-10")}).item("W1").evidence
-        Evidence(metric='display_roas', value=1.05, source='channel_daily, 2026-10')
+        Evidence(metric='display_roas', value=1.05, source='channel_daily, 2026-10', where=None, period=None)
         """
         with_ev = [it for it in self.items if it.evidence is not None]
         if isinstance(values, Mapping):
