@@ -33,8 +33,20 @@ $(SIMPLE_SHOP): | $(STAMP)
 	$(BIN)/python -c "import zipfile, glob, sys; z = zipfile.ZipFile(glob.glob('$(VENV)/data/retentioneering-3.3.0-*.whl')[0]); open(sys.argv[1], 'wb').write(z.read('retentioneering/datasets/data/simple-onlineshop.csv'))" $@
 	@rm -f $(VENV)/data/retentioneering-*.whl
 
-test: $(STAMP) $(SIMPLE_SHOP)
-	MKTKIT_SIMPLE_SHOP_CSV=$(SIMPLE_SHOP) $(BIN)/python -m pytest
+# CDNOW (Fader & Hardie), with its published per-customer summary, from the lifetimes wheel: the
+# same way, only the two data files are kept.
+CDNOW := $(VENV)/data/CDNOW_sample.txt
+CDNOW_SUMMARY := $(VENV)/data/cdnow_customers_summary_with_transactions.csv
+
+$(CDNOW_SUMMARY): | $(STAMP)
+	@mkdir -p $(VENV)/data
+	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/data lifetimes==0.11.3
+	$(BIN)/python -c "import zipfile, glob; z = zipfile.ZipFile(glob.glob('$(VENV)/data/Lifetimes-0.11.3-*.whl')[0]); [open('$(VENV)/data/' + n, 'wb').write(z.read('lifetimes/datasets/' + n)) for n in ('CDNOW_sample.txt', 'cdnow_customers_summary_with_transactions.csv')]"
+	@rm -f $(VENV)/data/Lifetimes-*.whl
+
+test: $(STAMP) $(SIMPLE_SHOP) $(CDNOW_SUMMARY)
+	MKTKIT_SIMPLE_SHOP_CSV=$(SIMPLE_SHOP) MKTKIT_CDNOW_CSV=$(CDNOW) \
+	MKTKIT_CDNOW_SUMMARY_CSV=$(CDNOW_SUMMARY) $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

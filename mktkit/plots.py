@@ -1371,3 +1371,201 @@ def plot_anomalies(
     ax.legend(frameon=False, loc="best")
     ax.figure.autofmt_xdate()
     return ax
+
+
+# --- customers, surveys, experiments ---
+
+
+def _cse_label(key, lang: str):
+    """i18n label, else the label of the customers / surveys / experiments modules, else key."""
+    from mktkit.customers import LABELS as CUSTOMER_LABELS
+    from mktkit.experiments import LABELS as EXPERIMENT_LABELS
+    from mktkit.surveys import LABELS as SURVEY_LABELS
+
+    text = label(key, lang)
+    if text != key or not isinstance(key, str):
+        return text
+    pair = {**CUSTOMER_LABELS, **SURVEY_LABELS, **EXPERIMENT_LABELS}.get(key)
+    return pair[("en", "zh").index(lang)] if pair else key
+
+
+def plot_rfm_segments(summary: pd.DataFrame, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """Share of customers and of revenue per RFM segment (paired horizontal bars).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`mktkit.customers.rfm_summary` (segment, customer_share,
+        revenue_share); drawn in its order, first on top.
+
+    Examples
+    --------
+    >>> from mktkit.customers import rfm, rfm_summary
+    >>> ax = plot_rfm_segments(rfm_summary(rfm(mk.load_sample()["orders"])))  # doctest: +SKIP
+    """
+    import numpy as np
+
+    rows = summary.reset_index(drop=True)
+    ax = _axes(ax, (8, max(2.6, 0.42 * len(rows) + 1.0)))
+    y = np.arange(len(rows))[::-1]
+    h = 0.38
+    for offset, col, color in ((h / 2, "customer_share", "#9db4cc"),
+                               (-h / 2, "revenue_share", "#1f5f99")):  # fmt: skip
+        values = rows[col].to_numpy(dtype=float)
+        ax.barh(y + offset, values, height=h, color=color, label=_cse_label(col, lang))
+        for yi, v in zip(y + offset, values, strict=True):
+            ax.text(v, yi, f" {v:.0%}", va="center", fontsize="x-small")
+    ax.set_yticks(y, [str(_cse_label(s, lang)) for s in rows["segment"]])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(str(_cse_label("segment", lang)), loc="left")
+    ax.legend(frameon=False, loc="lower right")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_cohort_heatmap(
+    triangle: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    annotate: bool | None = None,
+) -> Axes:
+    """Heatmap of a cohort retention triangle; cells not observed yet stay blank.
+
+    Parameters
+    ----------
+    triangle : DataFrame
+        Output of :func:`mktkit.customers.cohort_retention` (index cohort, columns k).
+    annotate : bool, optional
+        Write the percentage in each cell; default when the triangle has at most 16 columns.
+        Column 0 (always 100 %) is left out of the colour scale so that the later periods are
+        readable.
+
+    Examples
+    --------
+    >>> from mktkit.customers import cohort_retention
+    >>> ax = plot_cohort_heatmap(cohort_retention(mk.load_sample()["orders"]))  # doctest: +SKIP
+    """
+    import numpy as np
+
+    values = triangle.to_numpy(dtype=float)
+    ax = _axes(ax, (max(6, 0.45 * values.shape[1] + 2), max(3, 0.3 * values.shape[0] + 1.2)))
+    later = values[:, 1:] if values.shape[1] > 1 else values
+    top = float(np.nanmax(later)) if np.isfinite(later).any() else 1.0
+    masked = np.ma.masked_invalid(values)
+    image = ax.imshow(masked, aspect="auto", cmap="Blues", vmin=0, vmax=top or 1.0)
+    if annotate is None:
+        annotate = values.shape[1] <= 16
+    if annotate:
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize="xx-small",
+                        color="white" if min(v, top) > 0.6 * top else "#222222")  # fmt: skip
+    step = max(1, values.shape[0] // 24)
+    ax.set_yticks(range(0, values.shape[0], step), [str(c) for c in triangle.index[::step]])
+    ax.set_xticks(range(values.shape[1]), [str(k) for k in triangle.columns])
+    ax.set_ylabel(str(_cse_label("cohort", lang)))
+    ax.set_title(str(_cse_label("retention", lang)), loc="left")
+    ax.grid(False)
+    ax.figure.colorbar(image, ax=ax, format=FuncFormatter(lambda v, _: f"{v:.0%}"))
+    return ax
+
+
+def plot_nps(result: pd.DataFrame, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """NPS bars with their margin of error; groups with fewer than 30 answers are hatched.
+
+    Parameters
+    ----------
+    result : DataFrame
+        Output of :func:`mktkit.surveys.nps` (with or without ``by=``).
+
+    Examples
+    --------
+    >>> from mktkit.surveys import nps
+    >>> ax = plot_nps(nps(mk.load_sample()["nps"], by="region"))  # doctest: +SKIP
+    """
+    import numpy as np
+
+    known = {"n", "promoters", "passives", "detractors", "nps", "moe", "nps_low", "nps_high",
+             "small_sample", "method"}  # fmt: skip
+    keys = [c for c in result.columns if c not in known]
+    rows = result.reset_index(drop=True)
+    names = (
+        [" · ".join(str(label(r[k], lang)) for k in keys) for r in rows.to_dict("records")]
+        if keys
+        else [str(_cse_label("nps", lang))]
+    )
+    ax = _axes(ax, (max(4, 0.9 * len(rows) + 2), 3.6))
+    x = np.arange(len(rows))
+    values = rows["nps"].to_numpy(dtype=float)
+    colors = ["#1f5f99" if v >= 0 else "#B2182B" for v in values]
+    bars = ax.bar(x, values, color=colors, width=0.6,
+                  yerr=rows["moe"].to_numpy(dtype=float), capsize=4, ecolor="#222222")  # fmt: skip
+    for bar, small in zip(bars, rows["small_sample"], strict=True):
+        if small:
+            bar.set_hatch("//")
+            bar.set_alpha(0.6)
+    for xi, v, n in zip(x, values, rows["n"], strict=True):
+        ax.annotate(f"{v:.1f}\nn={n:,}", (xi, 0), xytext=(0, -4), textcoords="offset points",
+                    ha="center", va="top", fontsize="x-small")  # fmt: skip
+    ax.axhline(0, color="#222222", lw=0.8)
+    ax.set_xticks(x, names)
+    ax.set_ylim(min(-100, ax.get_ylim()[0]) if (values < 0).any() else -30, 100)
+    ax.set_title(str(_cse_label("nps", lang)), loc="left")
+    ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_experiment(
+    result: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    metric: str = "lift",
+) -> Axes:
+    """Lift (or difference) of each treatment arm with its confidence interval.
+
+    Points are coloured by verdict (win green, loss red, otherwise grey); a sample-ratio
+    mismatch or an interim result is written next to the arm, so a flagged test never looks
+    like a plain win.
+
+    Parameters
+    ----------
+    result : DataFrame
+        Output of :func:`mktkit.experiments.ab_test` (one or several experiments concatenated).
+    metric : {"lift", "diff"}
+        Relative lift or difference of conversion rates.
+
+    Examples
+    --------
+    >>> from mktkit.experiments import ab_test
+    >>> e = mk.load_sample()["experiments"]  # doctest: +SKIP
+    >>> ax = plot_experiment(ab_test(e, experiment="checkout_button"))  # doctest: +SKIP
+    """
+    import numpy as np
+
+    from mktkit.errors import check_argument
+
+    check_argument("metric", ["lift", "diff"], metric)
+    rows = result[~result["is_control"].astype(bool)].reset_index(drop=True)
+    ax = _axes(ax, (8, max(2.2, 0.6 * len(rows) + 1.2)))
+    y = np.arange(len(rows))[::-1]
+    colors = {"win": "#1a9850", "loss": "#B2182B"}
+    for yi, r in zip(y, rows.to_dict("records"), strict=True):
+        v, lo, hi = r[metric], r[f"{metric}_low"], r[f"{metric}_high"]
+        color = colors.get(r["verdict"], "#7b8794")
+        ax.errorbar(v, yi, xerr=[[v - lo], [hi - v]], fmt="o", color=color, capsize=4, ms=7)
+        note = _cse_label(r["verdict"], lang) if r["verdict"] in ("srm", "interim") else ""
+        ax.annotate(f"{v:+.1%}" + (f"  [{note}]" if note else ""), (hi, yi), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize="small")  # fmt: skip
+    ax.axvline(0, color="#222222", lw=0.8)
+    names = [
+        f"{r['experiment']} · {r['variant']}" if r.get("experiment") else str(r["variant"])
+        for r in rows.to_dict("records")
+    ]
+    ax.set_yticks(y, names)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+.0%}"))
+    conf = float(rows["confidence"].iloc[0]) if len(rows) else 0.95
+    ax.set_title(f"{_cse_label(metric, lang)} ({conf:.0%} CI)", loc="left")
+    ax.grid(axis="y", visible=False)
+    return ax
