@@ -84,32 +84,6 @@ RFM_SEGMENTS = pd.DataFrame(
 
 _RULE_COLUMNS = [f"{m}_{b}" for m in ("recency", "frequency", "monetary") for b in ("low", "high")]
 
-#: Labels this module introduces (to move into i18n.py): code -> (en, zh).
-LABELS: dict[str, tuple[str, str]] = {
-    "recency_days": ("Days since last order", "距上次购买天数"),
-    "frequency": ("Orders", "购买次数"),
-    "monetary": ("Total spend", "累计消费金额"),
-    "segment": ("Segment", "客户分群"),
-    "customer_share": ("Share of customers", "客户占比"),
-    "Champions": ("Champions", "重要价值客户"),
-    "Potential Loyalist": ("Potential loyalists", "潜在忠诚客户"),
-    "Loyal Customers": ("Loyal customers", "忠诚客户"),
-    "Promising": ("Promising", "有潜力客户"),
-    "New Customers": ("New customers", "新客户"),
-    "Can't Lose Them": ("Can't lose them", "重要挽留客户"),
-    "At Risk": ("At risk", "流失风险客户"),
-    "Need Attention": ("Need attention", "需关注客户"),
-    "About To Sleep": ("About to sleep", "即将沉睡客户"),
-    "Lost": ("Lost", "已流失客户"),
-    "Others": ("Others", "其他"),
-    "cohort": ("Cohort (first order)", "首购队列"),
-    "retention": ("Retention", "留存率"),
-    "repurchase_rate": ("Repurchase rate", "复购率"),
-    "dormant": ("Dormant customers", "沉睡客户"),
-    "reactivation_rate": ("Reactivation rate", "唤醒率"),
-}
-
-
 # ---------------------------------------------------------------------------------------------
 # input
 

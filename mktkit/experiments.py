@@ -47,21 +47,6 @@ LIFT_CI = "log ratio"
 SRM_TEST = "chi-square goodness of fit (scipy chisquare)"
 WELCH = "Welch t-test (scipy ttest_ind, equal_var=False)"
 
-#: Labels this module introduces (to move into i18n.py): code -> (en, zh).
-LABELS: dict[str, tuple[str, str]] = {
-    "conversion_rate": ("Conversion rate", "转化率"),
-    "lift": ("Relative lift", "相对提升"),
-    "diff": ("Difference", "差值"),
-    "p_value": ("p-value", "p值"),
-    "srm": ("Sample-ratio mismatch", "样本比例失衡"),
-    "not_enough_traffic": ("Not enough traffic", "流量不足"),
-    "interim": ("Interim (planned sample not reached)", "中期结果（未达计划样本量）"),
-    "win": ("Win", "胜出"),
-    "loss": ("Loss", "落后"),
-    "no_difference": ("No significant difference", "无显著差异"),
-    "control": ("Control", "对照组"),
-}
-
 
 def _counts(
     df: pd.DataFrame, variant: str, users: str, conversions: str, table: str

@@ -353,6 +353,30 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "missing": ("Missing", "缺失项"),
         "overdue": ("Overdue", "已逾期"),
     },
+    "customers": {  # RFM, cohorts, NPS and experiments (customers, surveys, experiments)
+        "recency_days": ("Days since last order", "距上次购买天数"),
+        "customer_share": ("Share of customers", "客户占比"),
+        "Champions": ("Champions", "重要价值客户"),
+        "Potential Loyalist": ("Potential loyalists", "潜在忠诚客户"),
+        "Loyal Customers": ("Loyal customers", "忠诚客户"),
+        "Promising": ("Promising", "有潜力客户"),
+        "New Customers": ("New customers", "新客户"),
+        "Can't Lose Them": ("Can't lose them", "重要挽留客户"),
+        "At Risk": ("At risk", "流失风险客户"),
+        "Need Attention": ("Need attention", "需关注客户"),
+        "About To Sleep": ("About to sleep", "即将沉睡客户"),
+        "Lost": ("Lost", "已流失客户"),
+        "Others": ("Others", "其他"),
+        "dormant": ("Dormant customers", "沉睡客户"),
+        "reactivation_rate": ("Reactivation rate", "唤醒率"),
+        "small_sample": ("Fewer than 30 answers", "样本少于30份"),
+        "diff": ("Difference", "差值"),
+        "srm": ("Sample-ratio mismatch", "样本比例失衡"),
+        "not_enough_traffic": ("Not enough traffic", "流量不足"),
+        "win": ("Win", "胜出"),
+        "loss": ("Loss", "落后"),
+        "no_difference": ("No significant difference", "无显著差异"),
+    },
     "monitoring": {  # KPI, channel, budget and anomaly tables (mktkit.monitoring_tables)
         "expected_to_date": ("Expected to date", "应达进度"),
         "projected": ("Projected", "预计期末值"),
@@ -423,7 +447,7 @@ KINDS: tuple[str, ...] = tuple(_GROUPS)
 # Without kind=, the first group that has a code wins; "channel" comes before "event" so that
 # the ambiguous "search" is the channel (see the module docstring).
 _SEARCH_ORDER = ("column", "channel", "region", "device", "metric", "status", "direction",
-                 "report", "strategy", "monitoring", "event")  # fmt: skip
+                 "report", "strategy", "monitoring", "customers", "event")  # fmt: skip
 
 
 def _flat(lang_index: int) -> dict[str, str]:

@@ -1376,19 +1376,6 @@ def plot_anomalies(
 # --- customers, surveys, experiments ---
 
 
-def _cse_label(key, lang: str):
-    """i18n label, else the label of the customers / surveys / experiments modules, else key."""
-    from mktkit.customers import LABELS as CUSTOMER_LABELS
-    from mktkit.experiments import LABELS as EXPERIMENT_LABELS
-    from mktkit.surveys import LABELS as SURVEY_LABELS
-
-    text = label(key, lang)
-    if text != key or not isinstance(key, str):
-        return text
-    pair = {**CUSTOMER_LABELS, **SURVEY_LABELS, **EXPERIMENT_LABELS}.get(key)
-    return pair[("en", "zh").index(lang)] if pair else key
-
-
 def plot_rfm_segments(summary: pd.DataFrame, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     """Share of customers and of revenue per RFM segment (paired horizontal bars).
 
@@ -1412,12 +1399,12 @@ def plot_rfm_segments(summary: pd.DataFrame, ax: Axes | None = None, *, lang: st
     for offset, col, color in ((h / 2, "customer_share", "#9db4cc"),
                                (-h / 2, "revenue_share", "#1f5f99")):  # fmt: skip
         values = rows[col].to_numpy(dtype=float)
-        ax.barh(y + offset, values, height=h, color=color, label=_cse_label(col, lang))
+        ax.barh(y + offset, values, height=h, color=color, label=label(col, lang))
         for yi, v in zip(y + offset, values, strict=True):
             ax.text(v, yi, f" {v:.0%}", va="center", fontsize="x-small")
-    ax.set_yticks(y, [str(_cse_label(s, lang)) for s in rows["segment"]])
+    ax.set_yticks(y, [str(label(s, lang)) for s in rows["segment"]])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_title(str(_cse_label("segment", lang)), loc="left")
+    ax.set_title(str(label("segment", lang)), loc="left")
     ax.legend(frameon=False, loc="lower right")
     ax.grid(axis="y", visible=False)
     return ax
@@ -1464,8 +1451,8 @@ def plot_cohort_heatmap(
     step = max(1, values.shape[0] // 24)
     ax.set_yticks(range(0, values.shape[0], step), [str(c) for c in triangle.index[::step]])
     ax.set_xticks(range(values.shape[1]), [str(k) for k in triangle.columns])
-    ax.set_ylabel(str(_cse_label("cohort", lang)))
-    ax.set_title(str(_cse_label("retention", lang)), loc="left")
+    ax.set_ylabel(str(label("cohort", lang)))
+    ax.set_title(str(label("retention", lang)), loc="left")
     ax.grid(False)
     ax.figure.colorbar(image, ax=ax, format=FuncFormatter(lambda v, _: f"{v:.0%}"))
     return ax
@@ -1493,7 +1480,7 @@ def plot_nps(result: pd.DataFrame, ax: Axes | None = None, *, lang: str = "en") 
     names = (
         [" · ".join(str(label(r[k], lang)) for k in keys) for r in rows.to_dict("records")]
         if keys
-        else [str(_cse_label("nps", lang))]
+        else [str(label("nps", lang))]
     )
     ax = _axes(ax, (max(4, 0.9 * len(rows) + 2), 3.6))
     x = np.arange(len(rows))
@@ -1511,7 +1498,7 @@ def plot_nps(result: pd.DataFrame, ax: Axes | None = None, *, lang: str = "en") 
     ax.axhline(0, color="#222222", lw=0.8)
     ax.set_xticks(x, names)
     ax.set_ylim(min(-100, ax.get_ylim()[0]) if (values < 0).any() else -30, 100)
-    ax.set_title(str(_cse_label("nps", lang)), loc="left")
+    ax.set_title(str(label("nps", lang)), loc="left")
     ax.grid(axis="x", visible=False)
     return ax
 
@@ -1555,7 +1542,7 @@ def plot_experiment(
         v, lo, hi = r[metric], r[f"{metric}_low"], r[f"{metric}_high"]
         color = colors.get(r["verdict"], "#7b8794")
         ax.errorbar(v, yi, xerr=[[v - lo], [hi - v]], fmt="o", color=color, capsize=4, ms=7)
-        note = _cse_label(r["verdict"], lang) if r["verdict"] in ("srm", "interim") else ""
+        note = label(r["verdict"], lang) if r["verdict"] in ("srm", "interim") else ""
         ax.annotate(f"{v:+.1%}" + (f"  [{note}]" if note else ""), (hi, yi), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize="small")  # fmt: skip
     ax.axvline(0, color="#222222", lw=0.8)
@@ -1566,6 +1553,6 @@ def plot_experiment(
     ax.set_yticks(y, names)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+.0%}"))
     conf = float(rows["confidence"].iloc[0]) if len(rows) else 0.95
-    ax.set_title(f"{_cse_label(metric, lang)} ({conf:.0%} CI)", loc="left")
+    ax.set_title(f"{label(metric, lang)} ({conf:.0%} CI)", loc="left")
     ax.grid(axis="y", visible=False)
     return ax

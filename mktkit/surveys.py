@@ -33,16 +33,6 @@ MIN_ANSWERS = 30
 NPS_MOE = "normal approximation, variance p + d - (p - d)^2"
 NPS_TEST = "two-sample z-test on NPS (normal approximation, unpooled variances)"
 
-#: Labels this module introduces (to move into i18n.py): code -> (en, zh).
-LABELS: dict[str, tuple[str, str]] = {
-    "nps": ("NPS", "净推荐值"),
-    "promoters": ("Promoters", "推荐者"),
-    "passives": ("Passives", "中立者"),
-    "detractors": ("Detractors", "贬损者"),
-    "moe": ("Margin of error", "误差范围"),
-    "small_sample": ("Fewer than 30 answers", "样本少于30份"),
-}
-
 
 class SmallSampleWarning(UserWarning):
     """An NPS computed from fewer than 30 answers."""
