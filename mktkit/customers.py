@@ -728,3 +728,48 @@ def reactivation(
             }
         ]
     )
+
+
+def customer_review(
+    data: Any,
+    month: str,
+    region: str = "all",
+    *,
+    dormant_days: int = 90,
+    dormant_min_orders: int = 3,
+) -> dict[str, pd.DataFrame]:
+    """The monthly review's customer section, as of the month's last day with data.
+
+    Returns
+    -------
+    dict with
+        ``repurchase``: repurchase rate by region over the 12 months to that day
+        (:func:`repurchase_rate`);
+        ``dormant``: formerly frequent buyers (``dormant_min_orders``+ orders) with no order for
+        ``dormant_days``+ days (:func:`dormant_customers`), longest silent first;
+        ``layers``: the frequency x order-value grid of all buyers (:func:`customer_layers`).
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> review = customer_review(mk.load_sample(), "2026-10")          # doctest: +SKIP
+    >>> len(review["dormant"])                                         # doctest: +SKIP
+    3489
+    """
+    orders = data["orders"]
+    if region != "all":
+        orders = orders[orders["region"] == region]
+    end = pd.Period(month, freq="M").end_time.normalize()
+    as_of = min(end, orders["order_date"].max())
+    year = (as_of - pd.DateOffset(years=1) + pd.Timedelta(days=1), as_of)
+    dormant = dormant_customers(
+        orders[orders["order_date"] <= as_of],
+        days=dormant_days,
+        as_of=as_of,
+        min_orders=dormant_min_orders,
+    )
+    return {
+        "repurchase": repurchase_rate(orders, window=year, by="region"),
+        "dormant": dormant.sort_values(["days_since_last", "customer_id"], ascending=[False, True]),
+        "layers": customer_layers(orders[orders["order_date"] <= as_of]),
+    }

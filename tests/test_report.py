@@ -299,3 +299,33 @@ def test_a_parameter_value_cannot_inject_code(tmp_path, monkeypatch):
     exec(injected.source, namespace)  # the cell only assigns, and gives the value back intact
     assert namespace["data_dir"] == str(folder)
     assert not list(tmp_path.rglob("PWNED"))
+
+
+@pytest.mark.slow
+def test_the_review_reads_out_the_experiments_and_the_dormant(rendered):
+    from mktkit.i18n import label
+
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>\s*<td>([a-z_]+)</td>\s*<td>([a-z]+)</td>(.*?)</tr>", page, re.S)
+    verdicts = {(e, v): re.findall(r"<td>([^<]*)</td>", rest)[-1] for e, v, rest in rows}
+    # data/sample/README.md: checkout_button has a real lift, free_shipping_banner an SRM
+    assert verdicts[("checkout_button", "treatment")] == label("win", "zh")
+    assert verdicts[("free_shipping_banner", "treatment")] == label("srm", "zh")
+    assert verdicts[("homepage_hero", "treatment")] == label("no_difference", "zh")
+    # formerly frequent buyers (3+ orders) silent for 90+ days at 2026-10-31, from the CSV
+    import csv
+    from collections import defaultdict
+
+    last, count = {}, defaultdict(int)
+    with open(SAMPLE / "orders.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            count[r["customer_id"]] += 1
+            last[r["customer_id"]] = max(last.get(r["customer_id"], ""), r["order_date"])
+    from datetime import date
+
+    quiet = sum(
+        1
+        for c, n in count.items()
+        if n >= 3 and (date(2026, 10, 31) - date.fromisoformat(last[c])).days >= 90
+    )
+    assert f"<strong>{quiet:,}</strong>" in page
