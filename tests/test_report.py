@@ -329,3 +329,38 @@ def test_the_review_reads_out_the_experiments_and_the_dormant(rendered):
         if n >= 3 and (date(2026, 10, 31) - date.fromisoformat(last[c])).days >= 90
     )
     assert f"<strong>{quiet:,}</strong>" in page
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium: `make test` installs Debian's chromium when it runs as root with apt-get",
+)
+def test_the_report_opens_offline_in_a_browser(rendered):
+    # A real browser, as a manager opens the file: every figure decodes, the embedded Chinese
+    # font loads, nothing is fetched but the file itself, and the console stays clean.
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_page()
+        errors, fetched = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: fetched.append(r.url))
+        page.goto((rendered / "report.html").as_uri(), wait_until="load")
+        images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+        font = page.evaluate(
+            "document.fonts.ready.then(() => Array.from(document.fonts)"
+            ".map(f => f.family + ' ' + f.status))"
+        )
+        browser.close()
+    assert errors == []
+    assert {url.split(":")[0] for url in fetched} <= {"file", "data"}
+    assert len(images) >= 5 and all(w > 0 for w in images)
+    assert font == ["mktkit Noto Sans SC loaded"]
