@@ -34,6 +34,7 @@ from mktkit.errors import (
     numeric_column,
     offending,
     require_columns,
+    select_region,
 )
 
 #: Scale that makes the MAD a consistent estimator of the standard deviation (normal data).
@@ -452,20 +453,8 @@ def anomaly_review(
     from mktkit.kpi import _check_month
 
     start = _check_month(month)
-    cd = data["channel_daily"]
-    if region == "all":
-        group = "region"
-    else:
-        known = sorted(cd["region"].unique())
-        if region not in known:
-            raise InputError(
-                f"region {region!r} is not in the data",
-                table="channel_daily",
-                column="region",
-                fix="use 'all' or one of " + ", ".join(known),
-            )
-        cd = cd[cd["region"] == region]
-        group = "channel"
+    cd = select_region(data["channel_daily"], region, table="channel_daily")
+    group = "region" if region == "all" else "channel"
     daily = channel_performance(cd, by=["date", group])
     flags = detect_anomalies(
         daily, value=list(metrics), by=group, fill="interpolate", flags_only=flags_only

@@ -28,7 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mktkit.errors import InputError, data_rows, date_column, numeric_column, require_columns
+from mktkit.errors import (
+    InputError,
+    data_rows,
+    date_column,
+    numeric_column,
+    require_columns,
+    select_region,
+)
 from mktkit.kpi import DIRECTIONS
 
 #: Volumes added up per group; ``leads`` and ``new_customers`` are optional in the input.
@@ -819,17 +826,7 @@ def channel_review(
 
     start = _check_month(month)
     end = start + pd.offsets.MonthEnd(0)
-    cd = data["channel_daily"]
-    if region != "all":
-        known = sorted(cd["region"].unique())
-        if region not in known:
-            raise InputError(
-                f"region {region!r} is not in the data",
-                table="channel_daily",
-                column="region",
-                fix="use 'all' or one of " + ", ".join(known),
-            )
-        cd = cd[cd["region"] == region]
+    cd = select_region(data["channel_daily"], region, table="channel_daily")
     in_month = cd[cd["date"].between(start, end)]
     if in_month.empty:
         raise InputError(

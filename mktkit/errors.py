@@ -226,3 +226,27 @@ def date_column(df: Any, column: str, *, table: str) -> Any:
             fix="write dates as YYYY-MM-DD",
         )
     return when
+
+
+def select_region(df: Any, region: str, *, table: str) -> Any:
+    """The rows of ``region`` (``"all"``: every row); a region the table lacks is refused.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> select_region(pd.DataFrame({"region": ["east", "west"]}), "south", table="orders")
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: orders.region: region 'south' is not in the data. Fix: use 'all' or one of east, west
+    """
+    if region == "all":
+        return df
+    known = sorted(df["region"].unique())
+    if region not in known:
+        raise InputError(
+            f"region {region!r} is not in the data",
+            table=table,
+            column="region",
+            fix="use 'all' or one of " + ", ".join(map(str, known)),
+        )
+    return df[df["region"] == region]

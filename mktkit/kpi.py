@@ -26,6 +26,7 @@ from mktkit.errors import (
     numeric_column,
     offending,
     require_columns,
+    select_region,
 )
 
 #: Headline metrics in display order, with the direction in which they are good.
@@ -132,10 +133,6 @@ def _figures(orders: pd.DataFrame, channel_daily: pd.DataFrame, first_order: pd.
     }
 
 
-def _select_region(df: pd.DataFrame, region: str) -> pd.DataFrame:
-    return df if region == "all" else df[df["region"] == region]
-
-
 def headline(data: Mapping[str, pd.DataFrame], month: str, region: str = "all") -> pd.DataFrame:
     """Headline figures of a month with the change against the previous month and last year.
 
@@ -171,14 +168,8 @@ def headline(data: Mapping[str, pd.DataFrame], month: str, region: str = "all") 
     >>> h.set_index("metric").loc["orders", "current"]        # doctest: +SKIP
     """
     orders, channel_daily = data["orders"], data["channel_daily"]
-    regions = set(orders["region"].unique())
-    if region != "all" and region not in regions:
-        raise InputError(
-            f"region {region!r} is not in the data",
-            table="orders",
-            column="region",
-            fix="use 'all' or one of " + ", ".join(sorted(regions)),
-        )
+    o = select_region(orders, region, table="orders")
+    cd = select_region(channel_daily, region, table="channel_daily")
     data_end = max(orders["order_date"].max(), channel_daily["date"].max())
     windows = comparison_windows(month, data_end)
     first_order = orders.groupby("customer_id", sort=True)["order_date"].min()
@@ -187,7 +178,6 @@ def headline(data: Mapping[str, pd.DataFrame], month: str, region: str = "all") 
         first_rows = orders.sort_values(["order_date", "order_id"], kind="stable")
         first_region = first_rows.drop_duplicates("customer_id").set_index("customer_id")["region"]
         first_order = first_order[first_region.reindex(first_order.index) == region]
-    o, cd = _select_region(orders, region), _select_region(channel_daily, region)
     figures = {name: _figures(o, cd, first_order, w) for name, w in windows.items()}
     out = pd.DataFrame(
         {
@@ -235,8 +225,8 @@ def monthly_totals(data: Mapping[str, pd.DataFrame], region: str = "all") -> pd.
     >>> mk.monthly_totals(mk.load_sample()).tail(1)["month"].item()     # doctest: +SKIP
     '2026-10'
     """
-    orders = _select_region(data["orders"], region)
-    cd = _select_region(data["channel_daily"], region)
+    orders = select_region(data["orders"], region, table="orders")
+    cd = select_region(data["channel_daily"], region, table="channel_daily")
     o = orders.assign(month=orders["order_date"].dt.strftime("%Y-%m"))
     c = cd.assign(month=cd["date"].dt.strftime("%Y-%m"))
     by_o = o.groupby("month", sort=True).agg(
