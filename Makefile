@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+SPARK_STAMP := $(VENV)/.spark-stamp
 
 MONTH  ?= 2026-10
 REGION ?= all
@@ -18,6 +19,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+# The Spark extra is large (PySpark ships Spark's jars): only the tests and benchmarks need it.
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	@touch $(SPARK_STAMP)
 
 report: $(STAMP)
 	$(BIN)/mktkit render monthly_review --month $(MONTH) --region $(REGION) --lang $(REPORT_LANG)
@@ -52,7 +58,7 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "no Chromium and no way to install it: the browser test will be skipped"
 
-test: $(STAMP) $(SIMPLE_SHOP) $(CDNOW_SUMMARY) browser
+test: $(STAMP) $(SPARK_STAMP) $(SIMPLE_SHOP) $(CDNOW_SUMMARY) browser
 	MKTKIT_SIMPLE_SHOP_CSV=$(SIMPLE_SHOP) MKTKIT_CDNOW_CSV=$(CDNOW) \
 	MKTKIT_CDNOW_SUMMARY_CSV=$(CDNOW_SUMMARY) $(BIN)/python -m pytest
 
@@ -65,7 +71,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 # Every benchmark runs; the target fails at the end if any missed its figure.
-bench: $(STAMP)
+bench: $(SPARK_STAMP)
 	@failed=""; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \
 	if [ -n "$$failed" ]; then echo "missed a target:$$failed"; exit 1; fi
 

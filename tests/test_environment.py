@@ -1,4 +1,5 @@
-"""environment.yml (conda) must list exactly the dependencies of pyproject.toml (+ dev extra)."""
+"""environment.yml (conda) must list exactly the dependencies of pyproject.toml (+ dev and spark
+extras); the Java runtime Spark needs is the one conda-only entry."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+CONDA_ONLY = ("openjdk",)  # Spark's JVM: pip users install Java themselves (README)
 SPLIT = re.compile(r"^([A-Za-z0-9_.\-]+)\s*(.*)$")
 
 
@@ -19,7 +21,8 @@ def _parse(spec: str) -> tuple[str, str]:
 
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    specs = project["dependencies"] + extras["dev"] + extras["spark"]
     return dict(_parse(s) for s in specs)
 
 
@@ -29,6 +32,8 @@ def _environment() -> dict[str, str]:
     for item in env["dependencies"]:
         if isinstance(item, dict):
             specs += [s for s in item["pip"] if not s.startswith("-e")]
+        elif item.startswith(CONDA_ONLY):
+            continue
         elif not item.startswith(("python", "pip")) or item.startswith("python-"):
             specs.append(item)
     return dict(_parse(s) for s in specs)
