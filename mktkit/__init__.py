@@ -115,10 +115,15 @@ _LAZY: dict[str, str] = {
     "generate_sample": "mktkit.sample",
 }
 
-__all__ = ["InputError", "__version__", *sorted(_LAZY)]
+# subpackages reached as attributes, e.g. mk.training.check("02.3", answer)
+_SUBPACKAGES = ("training",)
+
+__all__ = ["InputError", "__version__", *sorted(_LAZY), *_SUBPACKAGES]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"mktkit.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'mktkit' has no attribute {name!r}")
@@ -128,7 +133,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBPACKAGES))
 
 
 class _Kit(types.ModuleType):

@@ -32,10 +32,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from mktkit.errors import InputError
-from mktkit.schemas import SCHEMAS, _model, _table_meta, _table_name, build_error, collect_problems
+from mktkit.schemas import (
+    SCHEMAS,
+    _model,
+    _table_meta,
+    _table_name,
+    build_error,
+    collect_problems,
+    pa,
+)
 
 __all__ = ["SampleData", "load_sample", "read_table", "sample_dir", "validate"]
 

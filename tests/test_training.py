@@ -1,0 +1,192 @@
+"""The training course: every exercise's solution passes its own check, wrong answers are
+rejected without the answer being shown, the notebooks follow the exercise-cell shape and the
+solutions build of every course notebook runs with every check passing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mktkit import training
+from mktkit.errors import InputError
+from mktkit.training.core import (
+    ANSWER_LINE,
+    CHECK_LINE,
+    _expected,
+    exercises,
+    fill_cell,
+    solution_code,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+EXERCISES = sorted(exercises())
+
+
+def _wrong_answers(ex, expected):
+    """Answers that must be refused: derived from the right one, so they are wrong for sure."""
+    if ex.kind == "number":
+        step = max(abs(float(expected)) * 0.1, 1.0)
+        return [float(expected) + step, float(expected) - step, "a text"]
+    if ex.kind == "bool":
+        return [not bool(expected), "yes"]
+    if ex.kind == "text":
+        first = expected[0] if isinstance(expected, tuple) else expected
+        return [first + " and more", 42]
+    if ex.kind == "set":
+        items = list(expected)
+        return [items[:-1], [*items, "__not_an_item__"], "a text"]
+    items = dict(expected)
+    key = next(iter(items))
+    changed = dict(items)
+    value = changed[key]
+    changed[key] = value + max(abs(value) * 0.1, 1.0) if not isinstance(value, str) else "x"
+    return [changed, {**items, "__not_a_key__": 1}, 3.0]
+
+
+def _shown(expected) -> list[str]:
+    """How the expected answer could appear in a message."""
+    if isinstance(expected, float):
+        return [repr(expected), f"{expected:.4f}", f"{expected:.2%}"]
+    if isinstance(expected, str):
+        return [expected]
+    return []
+
+
+def test_the_course_has_seven_notebooks_in_two_languages():
+    numbers = sorted({p.name[:2] for p in COURSE})
+    assert numbers == [f"{n:02d}" for n in range(1, 8)]
+    for p in COURSE:
+        twin = p.with_name(p.stem.removesuffix(".zh") + ".zh.ipynb")
+        assert twin.is_file() if not p.stem.endswith(".zh") else True, p.name
+
+
+@pytest.mark.parametrize("path", [p for p in COURSE if not p.stem.endswith(".zh")], ids=str)
+def test_twins_share_their_code(path):
+    # The Chinese twin teaches the same code; only the language argument differs.
+    def code(p):
+        nb = nbformat.read(p, as_version=4)
+        return [
+            re.sub(r"""lang\s*=\s*["'](en|zh)["']""", "lang=?", c.source)
+            for c in nb.cells
+            if c.cell_type == "code"
+        ]
+
+    zh = path.with_name(path.stem + ".zh.ipynb")
+    assert code(path) == code(zh)
+
+
+@pytest.mark.parametrize("path", COURSE, ids=lambda p: p.name)
+def test_each_notebook_has_three_to_five_exercises_all_known(path):
+    nb = nbformat.read(path, as_version=4)
+    ids = [
+        m["id"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for m in map(CHECK_LINE.match, c.source.splitlines())
+        if m
+    ]
+    assert 3 <= len(ids) <= 5, ids
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith(path.name[:2] + ".") for i in ids)
+    assert set(ids) <= set(EXERCISES)
+    for c in nb.cells:
+        if c.cell_type == "code" and any(map(CHECK_LINE.match, c.source.splitlines())):
+            assert sum(bool(ANSWER_LINE.match(x)) for x in c.source.splitlines()) == 1
+
+
+def test_every_registered_exercise_is_in_a_notebook():
+    in_notebooks = set()
+    for path in COURSE:
+        for c in nbformat.read(path, as_version=4).cells:
+            for m in map(CHECK_LINE.match, c.source.splitlines()):
+                if m:
+                    in_notebooks.add(m["id"])
+    assert set(EXERCISES) - {"00.1"} == in_notebooks
+
+
+@pytest.mark.parametrize("id", EXERCISES)
+def test_the_solution_passes_its_check(id):
+    ex = exercises()[id]
+    answer = ex.solve(training.core._sample())
+    assert training.check(id, answer)
+    assert training.check(id, answer, lang="zh")
+    assert solution_code(id).strip()
+
+
+@pytest.mark.parametrize("id", EXERCISES)
+def test_wrong_answers_are_rejected_without_showing_the_answer(id):
+    ex = exercises()[id]
+    expected = _expected(id)
+    for wrong in _wrong_answers(ex, expected):
+        for lang in ("en", "zh"):
+            result = training.check(id, wrong, lang=lang)
+            assert not result, (id, wrong)
+            assert result.message
+            for shown in _shown(expected):
+                assert shown not in result.message
+    assert not training.check(id, ...)
+    assert "answer = ..." in training.check(id, ...).message
+
+
+def test_messages_for_common_mistakes():
+    # 00.1's answer is 1/4 = 0.25 (the demonstration exercise).
+    assert training.check("00.1", 0.25)
+    assert "percentage" in training.check("00.1", 25).message
+    assert "round" in training.check("00.1", 0.2501).message
+    assert "Hint" in training.check("00.1", 0.3).message
+    assert "一位" in training.check("00.1", 0.3, lang="zh").message
+    with pytest.raises(InputError, match="00.1"):
+        training.check("00.9", 1)
+    with pytest.raises(InputError):
+        training.check("00.1", 0.25, lang="fr")
+
+
+def test_fill_cell_replaces_the_placeholder_and_requires_the_check():
+    cell = 'x = 1\nanswer = ...  # your code here\nmk.training.check("00.1", answer, lang="zh")'
+    filled = fill_cell(cell)
+    assert filled.splitlines() == [
+        "x = 1",
+        "buyers, visitors = 1, 4",
+        "answer = buyers / visitors",
+        'mk.training.check("00.1", answer, lang="zh").require()',
+    ]
+    assert fill_cell("print(1)") is None
+    with pytest.raises(InputError):
+        fill_cell('mk.training.check("00.1", answer)')  # no placeholder line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", COURSE, ids=lambda p: p.name)
+def test_solutions_build_passes_every_check(path, tmp_path):
+    import papermill
+
+    built = training.build_solutions(tmp_path, [path])[0]
+    out = tmp_path / ("run-" + path.name)
+    papermill.execute_notebook(
+        str(built),
+        str(out),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(path.parent),
+        execution_timeout=600,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    nb = nbformat.read(out, as_version=4)
+    texts = [
+        o.get("data", {}).get("text/plain", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    ]
+    rights = [t for t in texts if re.search(r"^\d\d\.\d+: (Right!|正确！)$", t)]
+    n_checks = sum(
+        bool(CHECK_LINE.match(line))
+        for c in nbformat.read(path, as_version=4).cells
+        if c.cell_type == "code"
+        for line in c.source.splitlines()
+    )
+    assert len(rights) == n_checks
