@@ -16,9 +16,16 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+import warnings
 from typing import Any
 
 from mktkit.errors import InputError
+
+# With the spark extra installed, pandera imports pyspark.pandas (on import and while building
+# schemas) and PySpark warns that it does not fully support pandas 3. The kit never uses
+# pyspark.pandas and tests its Spark backend on pandas 3 (tests/test_spark.py), so learners and
+# reports should not see that warning: this one message is silenced, nothing else.
+warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
 
 __version__ = "0.1.0"
 
@@ -62,6 +69,7 @@ _LAZY: dict[str, str] = {
     "budget_reallocation": "mktkit.channels",
     "detect_anomalies": "mktkit.anomalies",
     "anomaly_review": "mktkit.anomalies",
+    "anomaly_flags": "mktkit.anomalies",
     "stl_decompose": "mktkit.anomalies",
     "SWOT": "mktkit.swot",
     "SWOTWarning": "mktkit.swot",

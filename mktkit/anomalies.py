@@ -468,10 +468,44 @@ def anomaly_review(
     return out
 
 
+def anomaly_flags(days: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
+    """The month's flags from the days of ``anomaly_review(..., flags_only=False)``.
+
+    The same table as ``anomaly_review(..., flags_only=True)``, without a second STL pass: a
+    report that draws the days and lists the flags decomposes every series once.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> data = mk.load_sample()                                            # doctest: +SKIP
+    >>> days = mk.anomaly_review(data, "2026-10", flags_only=False)        # doctest: +SKIP
+    >>> anomaly_flags(days).equals(mk.anomaly_review(data, "2026-10"))     # doctest: +SKIP
+    True
+    """
+    require_columns(days, ["date", "metric", "size", "anomaly"], table="anomaly days")
+    level = days.attrs.get("level")
+    if level is None or "month" not in days.attrs:
+        raise InputError(
+            "the table does not come from anomaly_review(..., flags_only=False)",
+            table="anomaly days",
+            fix="pass the days table anomaly_review returns, unchanged",
+        )
+    start = pd.Timestamp(days.attrs["month"] + "-01")
+    out = days[days["anomaly"] & (days["date"] >= start)].drop(columns=["filled", "anomaly"])
+    out = out.sort_values(
+        ["size", level, "metric", "date"], ascending=[False, True, True, True], kind="stable"
+    ).reset_index(drop=True)
+    if top is not None:
+        out = out.head(top)
+    out.attrs.update(days.attrs)
+    return out
+
+
 __all__ = [
     "AnomalyWarning",
     "REVIEW_METRICS",
     "anomaly_review",
+    "anomaly_flags",
     "detect_anomalies",
     "stl_decompose",
 ]

@@ -44,6 +44,10 @@ def render(
     month: Annotated[str | None, typer.Option(help="month to review, YYYY-MM")] = None,
     region: Annotated[str | None, typer.Option(help="a region of the data, or 'all'")] = None,
     lang: Annotated[str | None, typer.Option(help="report language: zh or en")] = None,
+    week: Annotated[str | None, typer.Option(help="weekly_brief: ISO week, YYYY-Www")] = None,
+    campaign: Annotated[
+        str | None, typer.Option(help="campaign_review: a campaign_id of campaigns.csv")
+    ] = None,
     data: Annotated[
         Path | None, typer.Option(help="folder with your own tables (default: sample company)")
     ] = None,
@@ -51,27 +55,41 @@ def render(
     mix: Annotated[
         Path | None, typer.Option(help="strategy_workshop: a marketing_mix.yaml")
     ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="any other parameter as NAME=VALUE (repeat)"),
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="where report folders go")] = Path(
         "reports"
     ),
     force: Annotated[bool, typer.Option(help="render even if an identical report exists")] = False,
+    pdf: Annotated[
+        bool, typer.Option(help="also print report.pdf (A4) with a headless Chromium")
+    ] = False,
+    timeout: Annotated[int, typer.Option(help="seconds a notebook cell may run")] = 600,
 ) -> None:
     """Render a report template to reports/<template>-<parameters>/report.html."""
     from mktkit.report import RenderError
     from mktkit.report import render as render_report
 
-    given = {"month": month, "region": region, "lang": lang}
+    given = {"month": month, "region": region, "lang": lang, "week": week, "campaign": campaign}
     params = {k: v for k, v in given.items() if v is not None}
     files = {"data_dir": data, "swot": swot, "mix": mix}
     params |= {k: str(v) for k, v in files.items() if v is not None}
     try:
-        folder = render_report(template, out_dir=out_dir, force=force, **params)
+        for name, values in _parse_grid(param or []).items():
+            params[name] = ",".join(values)
+        folder = render_report(
+            template, out_dir=out_dir, force=force, pdf=pdf, timeout=timeout, **params
+        )
     except InputError as exc:
         raise _refuse(exc) from None
     except RenderError as exc:
         err.print(f"[bold red]render failed:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(EXIT_FAILED) from None
     out.print(str(folder / "report.html"), soft_wrap=True)
+    if pdf:
+        out.print(str(folder / "report.pdf"), soft_wrap=True)
 
 
 def _parse_grid(items: list[str]) -> dict[str, list[str]]:

@@ -166,12 +166,16 @@ def _manifest(
 def _strip_for_report(nb: Any) -> Any:
     """Keep what a reader sees, and only that, in a form that does not vary between runs.
 
-    Drops stderr streams (warnings, progress bars) and code cells left without output (the
-    parameter cells among them), and numbers cells by position: papermill gives the injected
+    Moves the cell tagged ``findings`` to the top, drops stderr streams (warnings, progress
+    bars) and code cells left without output (the parameter cells among them), and numbers
+    cells by position: papermill gives the injected
     parameter cell a random id, which would otherwise change the HTML at every run.
     """
     kept = []
-    for cell in nb.cells:
+    # Findings open the report: a template computes them last (from the sections' results)
+    # and tags that cell `findings`; the reader sees it first.
+    first = [c for c in nb.cells if "findings" in c.get("metadata", {}).get("tags", [])]
+    for cell in first + [c for c in nb.cells if c not in first]:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [
                 o
@@ -267,14 +271,72 @@ def export_html(nb: Any, spec: Template, values: dict[str, Any], manifest: dict)
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(_strip_for_report(nb))
+    body = _describe_images(body, values.get("lang", "en"))
     return _page(body, spec, values, manifest, manifest["data_end"])
 
 
-def _cell_error(nb_path: Path, exc: Exception) -> RenderError:
+_NO_ALT = "No description has been provided for this image"
+
+
+def _describe_images(body: str, lang: str) -> str:
+    """Give every figure an alternative text: "Chart: <the section it belongs to>".
+
+    nbconvert labels each image "No description has been provided"; a screen reader (or a mail
+    client that blocks images) should say what the figure is. The section's heading is the best
+    description the page has.
+    """
+    from bs4 import BeautifulSoup  # nbconvert's own dependency
+
+    from mktkit.i18n import label
+
+    soup = BeautifulSoup(body, "html.parser")
+    section = ""
+    for el in soup.find_all(["h1", "h2", "h3", "h4", "img"]):
+        if el.name != "img":
+            section = el.get_text(" ", strip=True).rstrip("¶").strip()
+        elif el.get("alt") in (None, "", _NO_ALT):
+            el["alt"] = f"{label('chart', lang)}: {section}" if section else label("chart", lang)
+    return str(soup)
+
+
+def _stuck_cell(nb_path: Path) -> tuple[int | None, str]:
+    """The cell that timed out: its number among the template's code cells and its first line.
+
+    nbclient reports a timeout without a cell, and papermill marks that cell "completed"
+    without an exception; it is the last cell that started (the ones after it are "pending").
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+    except (OSError, ValueError):
+        return None, ""
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    started = [
+        i for i, c in enumerate(code, start=1) if c.metadata.get("papermill", {}).get("start_time")
+    ]
+    if not started:
+        return None, ""
+    return started[-1], (code[started[-1] - 1].source.strip().splitlines() or [""])[0]
+
+
+def _cell_error(nb_path: Path, exc: Exception, timeout: int | None = None) -> RenderError:
+    from nbclient.exceptions import CellTimeoutError
+
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
     cell = getattr(exc, "exec_count", None)
     where = f"cell {cell}" if cell is not None else "the notebook"
+    if isinstance(exc, CellTimeoutError | TimeoutError):
+        ename = "CellTimeoutError"
+        number, first = _stuck_cell(nb_path)
+        cell = number
+        where = f"cell {number} ({first!r})" if number else "a cell"
+        evalue = f"ran longer than the {timeout} s a cell may take (--timeout)"
     return RenderError(
         f"{where} failed: {ename}: {evalue} (failed notebook kept at {nb_path})",
         cell=cell,
@@ -291,6 +353,7 @@ def render(
     templates_dir: str | os.PathLike | None = None,
     timeout: int = 600,
     force: bool = False,
+    pdf: bool = False,
     **params: Any,
 ) -> Path:
     """Render ``template`` with ``params`` into ``out_dir/<template>-<params>/``.
@@ -311,6 +374,9 @@ def render(
         Seconds a cell may run before the render fails.
     force : bool
         Render even when an identical report exists.
+    pdf : bool
+        Also print ``report.pdf`` (A4) with a headless Chromium found on the machine
+        (:mod:`mktkit.pdf`); refused before any kernel starts when there is none.
     **params
         The template's parameters (see :data:`TEMPLATES`), validated before any kernel starts.
 
@@ -325,7 +391,7 @@ def render(
     RenderError
         The notebook failed; the previous report is kept, the failed notebook is beside it.
     """
-    return _render(template, out_dir, templates_dir, timeout, force, params)[0]
+    return _render(template, out_dir, templates_dir, timeout, force, params, pdf)[0]
 
 
 def _render(
@@ -335,6 +401,7 @@ def _render(
     timeout: int,
     force: bool,
     params: Mapping[str, Any],
+    pdf: bool = False,
 ) -> tuple[Path, bool]:
     """:func:`render`, also saying whether an identical existing report was reused."""
     import nbformat
@@ -342,6 +409,10 @@ def _render(
 
     started = time.perf_counter()
     spec, values = validate_params(template, params, with_data=False)
+    if pdf:
+        from mktkit.pdf import require_chromium
+
+        require_chromium()
     found = spec.prepare(values)
     nb_in = spec.path(Path(templates_dir) if templates_dir else TEMPLATES_DIR)
     if not nb_in.exists():
@@ -351,7 +422,11 @@ def _render(
     name = spec.folder_name(values)
     final, failed = out_dir / name, out_dir / f"{name}.failed.ipynb"
     manifest = _manifest(spec, values, nb_in, found)
-    if not force and _fingerprint(final) == manifest["fingerprint"]:
+    if (
+        not force
+        and _fingerprint(final) == manifest["fingerprint"]
+        and (not pdf or (final / "report.pdf").is_file())
+    ):
         return final, True
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
     staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable as usual
@@ -365,21 +440,29 @@ def _render(
                 parameters=values,
                 kernel_name="python3",
                 progress_bar=False,
-                request_save_on_cell_execute=False,
+                # saved after every cell, so a cell that times out is found in the kept notebook
+                request_save_on_cell_execute=True,
                 cwd=str(staging),
                 execution_timeout=timeout,
                 # The kernel's start-up chatter (a TCP notice on every start) is not for the
                 # reader of the command line; errors still come through.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except Exception as exc:  # papermill raises its own error or nbclient's timeout
             if nb_out.exists():
                 shutil.copyfile(nb_out, failed)
-            raise _cell_error(failed, exc) from exc
+            raise _cell_error(failed, exc, timeout) from exc
         t1 = time.perf_counter()
         nb = nbformat.read(nb_out, as_version=4)
         page = export_html(nb, spec, values, manifest)
         (staging / "report.html").write_text(page, encoding="utf-8")
+        if pdf:
+            from mktkit.pdf import print_pdf
+
+            try:
+                print_pdf(staging / "report.html", staging / "report.pdf")
+            except (RuntimeError, OSError) as exc:  # includes a Chromium that hangs
+                raise RenderError(f"the PDF could not be printed: {exc}") from exc
         manifest["timings_s"] = {
             "execute": round(t1 - t0, 3),
             "export": round(time.perf_counter() - t1, 3),

@@ -29,18 +29,11 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-
-with warnings.catch_warnings():
-    # With the spark extra installed pandera imports pyspark.pandas, which warns on import that
-    # it does not support pandas 3; the kit never uses pyspark.pandas, so learners and reports
-    # should not see that warning.
-    warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
-    import pandera.pandas as pa
+import pandera.pandas as pa
 from pandera import dtypes
 from pandera.engines import numpy_engine, pandas_engine
 from pandera.errors import ParserError

@@ -260,3 +260,20 @@ def test_no_warning_on_the_sample(daily_by_region):
     with warnings.catch_warnings():
         warnings.simplefilter("error", AnomalyWarning)
         detect_anomalies(daily_by_region, value=["spend", "clicks"], by="region")
+
+
+@pytest.mark.parametrize(("month", "region"), [("2026-10", "all"), ("2026-10", "south")])
+def test_flags_from_the_days_equal_a_second_stl_pass(month, region):
+    # The report decomposes once and derives the list; it must be the list anomaly_review
+    # gives on its own (same rows, order, columns and attrs).
+    from mktkit.anomalies import anomaly_flags, anomaly_review
+    from mktkit.io import load_sample
+
+    data = load_sample()
+    days = anomaly_review(data, month, region, flags_only=False)
+    direct = anomaly_review(data, month, region)
+    derived = anomaly_flags(days)
+    pd.testing.assert_frame_equal(derived, direct)
+    assert derived.attrs == direct.attrs
+    with pytest.raises(InputError, match="flags_only=False"):
+        anomaly_flags(pd.DataFrame(days.to_dict("list")))  # a copy without the attrs

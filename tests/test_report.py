@@ -359,7 +359,19 @@ def test_the_report_opens_offline_in_a_browser(rendered):
             "document.fonts.ready.then(() => Array.from(document.fonts)"
             ".map(f => f.family + ' ' + f.status))"
         )
+        alts = page.eval_on_selector_all("img", "els => els.map(e => e.alt)")
+        # A4 in print: 210 mm less the page's 2 x 14 mm margins is 182 mm = 688 CSS px. Nothing
+        # may stick out sideways (a wide table or figure would be cut off on paper).
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 688, "height": 1000})
+        widest = page.evaluate(
+            "Math.max(document.documentElement.scrollWidth,"
+            " ...Array.from(document.querySelectorAll('main *'))"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
         browser.close()
+    assert widest <= 688 + 0.5  # sub-pixel layout rounding
+    assert all(a.startswith("图表: ") and len(a) > 4 for a in alts), alts
     assert errors == []
     assert {url.split(":")[0] for url in fetched} <= {"file", "data"}
     assert len(images) >= 5 and all(w > 0 for w in images)
