@@ -214,6 +214,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "parameters": ("Parameters", "参数"),
         "fingerprint": ("Report fingerprint", "报告指纹"),
         "versions": ("Versions", "版本"),
+        "chart": ("Chart", "图表"),
         "all_regions": ("All regions", "全部区域"),
         "all_channels": ("All channels", "全部渠道"),
         "total": ("Total", "合计"),
@@ -256,6 +257,139 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "notes": ("Notes", "备注"),
         "no_data": ("No data", "无数据"),
         "not_assessed": ("Not assessed", "未评估"),
+        # weekly brief and campaign review (templates/weekly_brief, campaign_review;
+        # mktkit.campaigns); lesson_* are sentence templates filled by campaign_lessons
+        "week_pace": ("Month-to-date pace", "本月至今进度"),
+        "anomalies_of_the_week": ("Anomalies of the week", "本周异常"),
+        "no_anomalies_week": ("No anomalies this week", "本周无异常"),
+        "as_of": ("As of", "截至"),
+        "campaign": ("Campaign", "活动"),
+        "goal": ("Goal", "目标"),
+        "goal_and_result": ("Goal and result", "目标与结果"),
+        "before_after": ("Before and after", "活动前后对比"),
+        "channel_split": ("Channel split", "渠道结构"),
+        "region_split": ("Split by region", "区域分布"),
+        "lessons_learned": ("Lessons learned", "经验教训"),
+        "before": ("Before", "活动前"),
+        "during": ("During", "活动期间"),
+        "after": ("After", "活动后"),
+        "change_during": ("During vs before", "期间较活动前"),
+        "change_after": ("After vs before", "活动后较活动前"),
+        "met": ("Goal met", "已达成"),
+        "missed": ("Goal missed", "未达成"),
+        "running": ("Running", "进行中"),
+        "not_started": ("Not started", "未开始"),
+        "before_data": ("Starts before the data", "早于数据起始日"),
+        "elapsed_days": ("Days elapsed", "已进行天数"),
+        "total_days": ("Days planned", "计划天数"),
+        "budget_to_date": ("Budget to date", "截至目前预算"),
+        "budget_used": ("Budget used", "预算使用率"),
+        "per_day": ("per day", "日均"),
+        "window_mean": ("Mean of the window", "时段均值"),
+        "spend_before": ("Spend per day, before", "活动前日均花费"),
+        "spend_during": ("Spend per day, during", "活动期间日均花费"),
+        "spend_change": ("Spend per day, change", "日均花费变化"),
+        "revenue_before": ("Revenue per day, before", "活动前日均销售额"),
+        "revenue_during": ("Revenue per day, during", "活动期间日均销售额"),
+        "revenue_change": ("Revenue per day, change", "日均销售额变化"),
+        "spend_share_before": ("Share of spend, before", "活动前花费占比"),
+        "spend_share_during": ("Share of spend, during", "活动期间花费占比"),
+        "revenue_share_before": ("Share of revenue, before", "活动前销售额占比"),
+        "revenue_share_during": ("Share of revenue, during", "活动期间销售额占比"),
+        "revenue_share_change_pp": ("Share of revenue, change", "销售额占比变化"),
+        "roas_before": ("ROAS before", "活动前ROAS"),
+        "roas_during": ("ROAS during", "活动期间ROAS"),
+        "lesson_goal_met": (
+            "Goal met: {metric} {actual} against a goal of {goal} ({attainment} attained).",
+            "目标达成：{metric} {actual}，目标 {goal}（达成率 {attainment}）。",
+        ),
+        "lesson_goal_missed": (
+            "Goal missed by {gap}: {metric} {actual} against a goal of {goal} "
+            "({attainment} attained).",
+            "目标未达成，差距 {gap}：{metric} {actual}，目标 {goal}（达成率 {attainment}）。",
+        ),
+        "lesson_running": (
+            "Still running, day {elapsed} of {total}: {metric} {actual} so far, {pace} of the "
+            "pace the goal of {goal} needs; at this rate it ends at {projected} "
+            "({projected_attainment} of the goal).",
+            "活动进行中（第 {elapsed}/{total} 天）：{metric}累计 {actual}，为目标 {goal} "
+            "应达进度的 {pace}；按当前速度预计期末 {projected}（目标的 {projected_attainment}）。",
+        ),
+        "lesson_running_ratio": (
+            "Still running, day {elapsed} of {total}: {metric} {actual} so far against a goal "
+            "of {goal} ({attainment}).",
+            "活动进行中（第 {elapsed}/{total} 天）：{metric} 目前为 {actual}，目标 {goal}"
+            "（达成率 {attainment}）。",
+        ),
+        "lesson_roas_up": (
+            "{channel} ROAS rose from {before} in the {days} days before to {during} during "
+            "the campaign ({change}).",
+            "{channel}的ROAS从活动前 {days} 天的 {before} 升至活动期间的 {during}（{change}）。",
+        ),
+        "lesson_roas_down": (
+            "{channel} ROAS fell from {before} in the {days} days before to {during} during "
+            "the campaign ({change}).",
+            "{channel}的ROAS从活动前 {days} 天的 {before} 降至活动期间的 {during}（{change}）。",
+        ),
+        "lesson_no_before": (
+            "The data begin with the campaign: there is no window before it to compare with.",
+            "数据从活动开始时才有记录，无法与活动前对比。",
+        ),
+        "lesson_others_cannibal": (
+            "Other channels' revenue per day fell {others} while {channel} rose {own}: part of "
+            "the campaign's revenue may have come from them (cannibalisation).",
+            "其他渠道日均销售额下降 {others}，而{channel}上升 {own}：活动的部分销售额可能来自"
+            "其他渠道（蚕食效应）。",
+        ),
+        "lesson_others_fell": (
+            "Other channels' revenue per day fell {others}, and {channel} changed {own_change}: "
+            "a weak period for every channel.",
+            "其他渠道日均销售额下降 {others}，{channel}变化 {own_change}：各渠道同处淡季。",
+        ),
+        "lesson_others_rose": (
+            "Other channels' revenue per day rose {others} too ({channel}: {own_change}): part "
+            "of the lift is the season or a wider promotion, not the campaign alone.",
+            "其他渠道日均销售额同样上升 {others}（{channel}：{own_change}）：部分增长来自季节或"
+            "整体促销，而非活动本身。",
+        ),
+        "lesson_others_rose_own_fell": (
+            "Other channels' revenue per day rose {others} while {channel} changed "
+            "{own_change}: the campaign channel lost ground to the others.",
+            "其他渠道日均销售额上升 {others}，而{channel}变化 {own_change}：活动渠道相对其他"
+            "渠道失去份额。",
+        ),
+        "lesson_others_steady": (
+            "Other channels' revenue per day held steady ({others_change}) while {channel} "
+            "changed {own_change}: the change is the campaign's own.",
+            "其他渠道日均销售额基本持平（{others_change}），{channel}变化 {own_change}："
+            "这一变化来自活动本身。",
+        ),
+        "lesson_cost_up": (
+            "{cost} rose from {before} before to {during} during the campaign ({change}).",
+            "{cost}从活动前的 {before} 升至活动期间的 {during}（{change}）。",
+        ),
+        "lesson_cost_down": (
+            "{cost} fell from {before} before to {during} during the campaign ({change}).",
+            "{cost}从活动前的 {before} 降至活动期间的 {during}（{change}）。",
+        ),
+        "lesson_after_lasting": (
+            "In the {days} days after the end, {channel} revenue per day was {change} against "
+            "the level before: a lasting lift.",
+            "活动结束后 {days} 天，{channel}日均销售额较活动前 {change}：效果得以延续。",
+        ),
+        "lesson_after_faded": (
+            "In the {days} days after the end, {channel} revenue per day was {change} against "
+            "the level before: no lasting lift.",
+            "活动结束后 {days} 天，{channel}日均销售额较活动前 {change}：效果未能延续。",
+        ),
+        "lesson_budget": (
+            "Spent {spend} of the {budget} budget ({used}).",
+            "花费 {spend}，预算 {budget}（使用 {used}）。",
+        ),
+        "lesson_budget_running": (
+            "Spent {spend} of the {budget} budget to date ({used}).",
+            "花费 {spend}，截至目前预算 {budget}（使用 {used}）。",
+        ),
     },
     # strategy frameworks (SWOT/TOWS, IFE/EFE, 4P/7P); quadrant codes SO/ST/WO/WT stay codes
     "strategy": {
@@ -446,6 +580,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "z": ("Robust z", "稳健Z值"),
         "relative_deviation": ("vs expected", "相对预期"),
         "no_anomalies": ("No anomalies in this month", "本月无异常"),
+        "no_findings": ("Nothing stands out this period", "本期没有需要关注的发现"),
         "anomaly": ("Anomaly", "异常点"),
     },
 }

@@ -440,9 +440,23 @@ class SampleData(Mapping):
 
     def _load(self, key: str) -> Any:
         file = self.files[key]
-        if key in SCHEMAS:
-            return read_table(file, schema=key)
-        return _read_yaml(file, key)
+        # A process keeps the validated tables it read (a warm report kernel renders many
+        # reports from the same files); a file whose size or time stamp changed is read anew.
+        try:
+            st = file.stat()
+        except OSError:
+            st = None
+        ident = (key, str(file.resolve()), st.st_size, st.st_mtime_ns) if st else None
+        if ident is not None and ident in _VALIDATED:
+            return _VALIDATED[ident]
+        value = read_table(file, schema=key) if key in SCHEMAS else _read_yaml(file, key)
+        if ident is not None:
+            _VALIDATED[ident] = value
+        return value
+
+
+# (table, file, size, mtime) -> the validated table; SampleData hands out copies only
+_VALIDATED: dict[tuple[str, str, int, int], Any] = {}
 
 
 def _read_yaml(path: Path, label: str | None) -> dict[str, Any]:

@@ -296,8 +296,39 @@ def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
     return _table("anomalies", [str(mlabel(h, lang)) for h in heads], rows)
 
 
+_STATUS_CLASS = {"red": "bad", "bad": "bad", "amber": "neutral", "green": "good", "good": "good"}
+
+
+def findings_list(found: pd.DataFrame, lang: str = "en") -> str:
+    """Ranked findings (:func:`mktkit.insights`) as an HTML ordered list: the finding, what to
+    do next and where the number comes from. Every text is escaped.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"rank": [1], "status": ["red"], "finding": ["North <b>revenue</b> 85%"],
+    ...                   "action": ["Review the plan"], "source": ["kpi_targets × orders"]})
+    >>> print(findings_list(f))  # doctest: +NORMALIZE_WHITESPACE
+    <ol class="findings"><li class="bad"><p class="finding">North &lt;b&gt;revenue&lt;/b&gt;
+    85%</p><p class="action">→ Review the plan</p><p class="source">kpi_targets × orders</p></li></ol>
+    """
+    check_argument("lang", LANGS, lang)
+    if found.empty:
+        return f'<p class="findings-none">{_esc(mlabel("no_findings", lang))}</p>'
+    require_columns(found, ["rank", "status", "finding", "action", "source"], table="findings")
+    items = []
+    for r in found.sort_values("rank", kind="stable").to_dict("records"):
+        css = _STATUS_CLASS.get(str(r["status"]), "neutral")
+        items.append(
+            f'<li class="{css}"><p class="finding">{_esc(r["finding"])}</p>'
+            f'<p class="action">→ {_esc(r["action"])}</p>'
+            f'<p class="source">{_esc(r["source"])}</p></li>'
+        )
+    return f'<ol class="findings">{"".join(items)}</ol>'
+
+
 __all__ = [
     "anomaly_table",
+    "findings_list",
     "budget_table",
     "channel_table",
     "kpi_table",

@@ -208,6 +208,10 @@ th:first-child, td:first-child { text-align: left; }
 thead th { border-bottom: 2px solid var(--ink); }
 img { max-width: 100%; height: auto; }
 .good { color: #1b7f3b; } .bad { color: #b42318; } .neutral { color: var(--muted); }
+ol.findings { padding-left: 22px; } ol.findings li { margin: 10px 0; }
+ol.findings p { margin: 0; color: var(--ink); } ol.findings li.bad::marker { color: #b42318; }
+ol.findings li.good::marker { color: #1b7f3b; } ol.findings p.finding { font-weight: 600; }
+ol.findings p.source { color: var(--muted); font-size: 12px; }
 footer.report { margin-top: 40px; padding-bottom: 28px; border-top: 1px solid var(--line);
   color: var(--muted); font-size: 12px; }
 .jp-OutputArea-output pre { white-space: pre-wrap; }
@@ -402,8 +406,13 @@ def _render(
     force: bool,
     params: Mapping[str, Any],
     pdf: bool = False,
+    km: Any = None,
 ) -> tuple[Path, bool]:
-    """:func:`render`, also saying whether an identical existing report was reused."""
+    """:func:`render`, also saying whether an identical existing report was reused.
+
+    ``km``: a kernel manager to execute in instead of a fresh kernel (the batch's warm
+    kernels); its namespace and matplotlib settings are reset first (:data:`_RESET`).
+    """
     import nbformat
     import papermill
 
@@ -433,9 +442,13 @@ def _render(
     try:
         nb_out = staging / "report.ipynb"
         t0 = time.perf_counter()
+        source: Any = str(nb_in)
+        if km is not None:
+            source = nbformat.read(nb_in, as_version=4)
+            source.cells.insert(0, nbformat.v4.new_code_cell(_RESET, metadata={"tags": ["reset"]}))
         try:
             papermill.execute_notebook(
-                str(nb_in),
+                source,
                 str(nb_out),
                 parameters=values,
                 kernel_name="python3",
@@ -447,6 +460,7 @@ def _render(
                 # The kernel's start-up chatter (a TCP notice on every start) is not for the
                 # reader of the command line; errors still come through.
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                **({"km": km} if km is not None else {}),
             )
         except Exception as exc:  # papermill raises its own error or nbclient's timeout
             if nb_out.exists():
@@ -524,12 +538,48 @@ def expand_grid(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
 
 
+# Run before each report in a warm kernel: it then starts from what a fresh kernel has (the
+# template imports what it needs again; modules stay loaded, which is the point). The byte-
+# identical test of tests/test_batch.py holds the two paths together.
+_RESET = """\
+%reset -f
+import matplotlib as _mpl
+import matplotlib.pyplot as _plt
+import matplotlib.style.core as _style
+
+_plt.close("all")
+# rcParams as matplotlib loaded them, as in a fresh kernel (the backend is left alone)
+_mpl.rcParams.update({k: v for k, v in _mpl.rcParamsOrig.items() if k not in _style.STYLE_BLACKLIST})
+del _mpl, _plt, _style
+"""
+
+_WORKER_KERNEL: Any = None  # this batch worker's kernel manager, started on first use
+
+
+def _worker_kernel() -> Any:
+    """The batch worker's warm kernel: started once, restarted if it died or timed out."""
+    global _WORKER_KERNEL
+    from jupyter_client.manager import KernelManager
+
+    if _WORKER_KERNEL is None:
+        _WORKER_KERNEL = KernelManager(kernel_name="python3")
+    elif _WORKER_KERNEL.has_kernel and not _WORKER_KERNEL.is_alive():
+        _WORKER_KERNEL.shutdown_kernel(now=True)
+    return _WORKER_KERNEL
+
+
 def _batch_one(template: str, params: dict[str, Any], out_dir: str, force: bool) -> BatchItem:
     """One report of a batch; every failure becomes a failed item, never an exception."""
+    global _WORKER_KERNEL
     started = time.perf_counter()
+    km = _worker_kernel()
     try:
-        path, reused = _render(template, out_dir, None, 600, force, params)
+        path, reused = _render(template, out_dir, None, 600, force, params, km=km)
     except (InputError, RenderError) as exc:
+        if isinstance(exc, RenderError) and km.has_kernel:
+            # A failed or stuck cell may leave the kernel busy or odd: start the next afresh.
+            km.shutdown_kernel(now=True)
+            _WORKER_KERNEL = None
         return BatchItem(params, "failed", None, str(exc), time.perf_counter() - started)
     status = "reused" if reused else "rendered"
     return BatchItem(params, status, path, "", time.perf_counter() - started)

@@ -45,3 +45,20 @@ def test_cli_batch_refuses_a_malformed_grid(tmp_path):
     result = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "is not NAME=VALUE" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_warm_kernel_gives_the_report_a_fresh_one_gives(tmp_path):
+    # The batch renders reports one after another in one kernel per worker (imports and
+    # validated tables stay warm). A report rendered there after another one, in the other
+    # language and region, must be byte-identical to the same report rendered alone.
+    from mktkit.report import render
+
+    grid = {"month": ["2026-10"], "region": ["west", "south"], "lang": ["zh", "en"]}
+    items = batch("monthly_review", grid, jobs=1, out_dir=tmp_path / "batch")
+    assert [i.status for i in items] == ["rendered"] * 4
+    alone = render(
+        "monthly_review", out_dir=tmp_path / "alone", month="2026-10", region="south", lang="en"
+    )
+    warm = tmp_path / "batch" / alone.name / "report.html"
+    assert warm.read_bytes() == (alone / "report.html").read_bytes()

@@ -345,3 +345,19 @@ def test_repository_sample_validates_every_table(monkeypatch):
                 assert len(table) == sum(1 for _ in f) - 1, name
     assert set(data["swot"]) >= {"strengths", "weaknesses", "opportunities", "threats"}
     assert "elements" in data["marketing_mix"]
+
+
+def test_a_process_rereads_a_table_only_when_its_file_changed(tmp_path):
+    import os
+    import shutil
+
+    shutil.copytree(REPO_SAMPLE, tmp_path / "s")
+    path = tmp_path / "s" / "experiments.csv"
+    first = load_sample(tmp_path / "s")["experiments"]
+    first.loc[0, "users"] = -1  # a reader's change stays with that reader
+    again = load_sample(tmp_path / "s")["experiments"]
+    assert again.loc[0, "users"] != -1 and len(again) == 6
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-2]), encoding="utf-8")  # header + 4 arms
+    os.utime(path, ns=(1, 1))  # a new time stamp, whatever the file system's resolution
+    assert len(load_sample(tmp_path / "s")["experiments"]) == 4

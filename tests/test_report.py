@@ -376,3 +376,24 @@ def test_the_report_opens_offline_in_a_browser(rendered):
     assert {url.split(":")[0] for url in fetched} <= {"file", "data"}
     assert len(images) >= 5 and all(w > 0 for w in images)
     assert font == ["mktkit Noto Sans SC loaded"]
+
+
+@pytest.mark.slow
+def test_the_review_opens_with_its_findings(rendered):
+    # The findings come first (data/sample/README.md, planted facts of 2026-10).
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    main = page[page.index("<main>") :]
+    first_heading = re.search(r"<h2[^>]*>(.*?)</h2>", main).group(1)
+    assert first_heading.startswith("主要发现")
+    findings = main[: main.index("</ol>")]
+    for fact in [
+        "85.0%",  # north revenue 223,886.83 / 263,400
+        "95.1%",  # west new customers 349 / 367
+        "80.0%",  # east CAC 118.21 / 147.76
+        "2026-10-09",  # the checkout leak's first day
+        "2026-10-14",  # the south tracking outage
+        "1.10",  # display ROAS in 2026-10
+        "free_shipping_banner",  # the SRM experiment
+        "checkout_button",  # the win
+    ]:
+        assert fact in findings, fact
