@@ -202,5 +202,32 @@ def sample(
         out.print(f"{name:15} {path}", soft_wrap=True)
 
 
+@app.command()
+def course(
+    out_dir: Annotated[Path, typer.Option("--out", help="folder to write the notebooks to")] = Path(
+        "course"
+    ),
+    solutions: Annotated[
+        bool, typer.Option(help="fill in every exercise with its model solution")
+    ] = False,
+) -> None:
+    """Copy the training course's notebooks to work in (or, with --solutions, solved)."""
+    import shutil
+
+    from mktkit.training import build_solutions
+    from mktkit.training.core import NOTEBOOKS_DIR
+
+    notebooks = sorted(NOTEBOOKS_DIR.glob("0[1-9]_*.ipynb"))
+    if not notebooks:
+        raise _refuse(InputError(f"no course notebooks in {NOTEBOOKS_DIR}", fix="reinstall"))
+    if solutions:
+        written = build_solutions(out_dir, notebooks)
+    else:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = [Path(shutil.copy2(nb, out_dir / nb.name)) for nb in notebooks]
+    for path in written:
+        out.print(str(path), soft_wrap=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
