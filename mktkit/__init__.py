@@ -34,6 +34,7 @@ _LAZY: dict[str, str] = {
     # foundation
     "read_table": "mktkit.io",
     "load_sample": "mktkit.io",
+    "data_until": "mktkit.io",
     "validate": "mktkit.io",
     "SCHEMAS": "mktkit.schemas",
     "label": "mktkit.i18n",
@@ -71,6 +72,11 @@ _LAZY: dict[str, str] = {
     "anomaly_review": "mktkit.anomalies",
     "anomaly_flags": "mktkit.anomalies",
     "insights": "mktkit.insights",
+    "campaign_results": "mktkit.campaigns",
+    "campaign_before_after": "mktkit.campaigns",
+    "campaign_daily": "mktkit.campaigns",
+    "campaign_split": "mktkit.campaigns",
+    "campaign_lessons": "mktkit.campaigns",
     "insights_for": "mktkit.insights",
     "leak_onset": "mktkit.insights",
     "stl_decompose": "mktkit.anomalies",
@@ -122,6 +128,7 @@ _LAZY: dict[str, str] = {
     "plot_ie_matrix": "mktkit.plots",
     "plot_space": "mktkit.plots",
     "plot_mix_scorecard": "mktkit.plots",
+    "plot_campaign_timeline": "mktkit.plots",
     # delivery
     "render": "mktkit.report",
     "generate_sample": "mktkit.sample",

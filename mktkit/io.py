@@ -44,7 +44,15 @@ from mktkit.schemas import (
     pa,
 )
 
-__all__ = ["SampleData", "load_sample", "read_table", "sample_dir", "validate"]
+__all__ = [
+    "DataUntil",
+    "SampleData",
+    "data_until",
+    "load_sample",
+    "read_table",
+    "sample_dir",
+    "validate",
+]
 
 #: file suffix -> format name
 FORMATS: dict[str, str] = {
@@ -457,6 +465,61 @@ class SampleData(Mapping):
 
 # (table, file, size, mtime) -> the validated table; SampleData hands out copies only
 _VALIDATED: dict[tuple[str, str, int, int], Any] = {}
+
+
+# The day column of each dated table: what "the data as of a day" keeps.
+DAY_COLUMNS = {
+    "channel_daily": "date",
+    "events": "ts",
+    "customers": "signup_date",
+    "orders": "order_date",
+    "nps": "date",
+}
+
+
+class DataUntil(Mapping):
+    """The tables of ``data`` as they stood at the end of ``day``: see :func:`data_until`."""
+
+    def __init__(self, data: Mapping[str, Any], day: Any) -> None:
+        self.data, self.day = data, pd.Timestamp(day).normalize()
+        self.files = getattr(data, "files", {})
+        self.path = getattr(data, "path", None)
+
+    def __getitem__(self, key: str) -> Any:
+        table = self.data[key]
+        column = DAY_COLUMNS.get(key)
+        if column is None or not isinstance(table, pd.DataFrame) or column not in table:
+            return table
+        # everything before the next midnight: timestamps of the day itself are kept
+        return table[table[column] < self.day + pd.Timedelta(days=1)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"DataUntil({self.data!r}, {self.day:%Y-%m-%d})"
+
+
+def data_until(data: Mapping[str, Any], day: Any) -> DataUntil:
+    """The data as they stood at the end of ``day``: rows dated later are left out.
+
+    A weekly brief of a past week must not see what came after it (later orders would shift
+    the anomaly baseline and the month's figures). Dated tables are cut on their day column
+    (:data:`DAY_COLUMNS`); targets, experiments, campaigns and the strategy files are kept as
+    they are. ``files`` and ``path`` are those of ``data``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_date": pd.to_datetime(["2026-10-17", "2026-10-19"]),
+    ...                        "amount": [10.0, 20.0]})
+    >>> data_until({"orders": orders}, "2026-10-18")["orders"]["amount"].tolist()
+    [10.0]
+    """
+    return DataUntil(data, day)
 
 
 def _read_yaml(path: Path, label: str | None) -> dict[str, Any]:

@@ -216,6 +216,14 @@ footer.report { margin-top: 40px; padding-bottom: 28px; border-top: 1px solid va
   color: var(--muted); font-size: 12px; }
 .jp-OutputArea-output pre { white-space: pre-wrap; }
 @page { size: A4; margin: 16mm 14mm; }
+/* the weekly brief is one A4 page: tighter type and spacing in print */
+@media print { body.weekly_brief { font-size: 8.5pt; line-height: 1.3; }
+  body.weekly_brief h1 { font-size: 15pt; } body.weekly_brief h2 { font-size: 11pt; margin: 8px 0 2px; }
+  body.weekly_brief header.report { padding-top: 0; } body.weekly_brief dl.params { margin: 2px 0 4px; }
+  body.weekly_brief table { margin: 3px 0; } body.weekly_brief th, body.weekly_brief td { padding: 1px 6px; }
+  body.weekly_brief ol.findings li { margin: 2px 0; } body.weekly_brief p { margin: 1px 0; }
+  body.weekly_brief img { max-height: 42mm; width: auto; }
+  body.weekly_brief footer.report { margin-top: 6px; padding-bottom: 0; font-size: 7pt; } }
 @media print { body { font-size: 11pt; } main, header.report, footer.report { max-width: none; padding: 0; }
   img, table { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
 """
@@ -250,7 +258,8 @@ def _page(
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)} · {esc(spec.folder_name(values))}</title>\n"
-        "<style>/*fonts*/" + _CSS + "</style>\n</head>\n<body>\n"
+        "<style>/*fonts*/" + _CSS + "</style>\n</head>\n"
+        f'<body class="{esc(spec.name)}">\n'
         f'<header class="report"><h1>{esc(title)}</h1>'
         f'<dl class="params" aria-label="{esc(lab["parameters"])}">{params}</dl></header>\n'
         f"<main>\n{body}\n</main>\n"
@@ -446,22 +455,30 @@ def _render(
         if km is not None:
             source = nbformat.read(nb_in, as_version=4)
             source.cells.insert(0, nbformat.v4.new_code_cell(_RESET, metadata={"tags": ["reset"]}))
+        run = dict(
+            parameters=values,
+            kernel_name="python3",
+            progress_bar=False,
+            # saved after every cell, so a cell that times out is found in the kept notebook
+            request_save_on_cell_execute=True,
+            cwd=str(staging),
+            execution_timeout=timeout,
+            # The kernel's start-up chatter (a TCP notice on every start) is not for the
+            # reader of the command line; errors still come through.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            **({"km": km} if km is not None else {}),
+        )
         try:
-            papermill.execute_notebook(
-                source,
-                str(nb_out),
-                parameters=values,
-                kernel_name="python3",
-                progress_bar=False,
-                # saved after every cell, so a cell that times out is found in the kept notebook
-                request_save_on_cell_execute=True,
-                cwd=str(staging),
-                execution_timeout=timeout,
-                # The kernel's start-up chatter (a TCP notice on every start) is not for the
-                # reader of the command line; errors still come through.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                **({"km": km} if km is not None else {}),
-            )
+            for attempt in range(3):
+                try:
+                    papermill.execute_notebook(source, str(nb_out), **run)
+                    break
+                except RuntimeError as exc:
+                    # jupyter_client picks free TCP ports before the kernel binds them; on a
+                    # busy machine another process can take one first and the kernel dies at
+                    # start. Nothing ran yet, so starting again is safe.
+                    if attempt == 2 or "Kernel died before replying" not in str(exc):
+                        raise
         except Exception as exc:  # papermill raises its own error or nbclient's timeout
             if nb_out.exists():
                 shutil.copyfile(nb_out, failed)

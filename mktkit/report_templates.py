@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from mktkit.errors import InputError
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = ROOT / "templates"
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+WEEK_RE = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,136 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
     return Inputs(files=files)
 
 
+# ---------------------------------------------------------------------------------------------
+# weekly_brief and campaign_review
+
+
+def week_days(week: str) -> tuple[date, date]:
+    """Monday and Sunday of the ISO 8601 week ``YYYY-Www`` (weeks start on Monday; week 1
+    holds the year's first Thursday).
+
+    Examples
+    --------
+    >>> [str(d) for d in week_days("2026-W42")]
+    ['2026-10-12', '2026-10-18']
+    >>> week_days("2025-W53")
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: week: '2025-W53' is not a week: 2025 has 52 ISO weeks. Fix: choose a week from 2025-W01 to 2025-W52
+    """
+    if not isinstance(week, str) or not WEEK_RE.match(week):
+        raise InputError(
+            f"{week!r} is not valid",
+            column="week",
+            fix="write the week as YYYY-Www (ISO 8601), e.g. 2026-W42",
+        )
+    year, number = int(week[:4]), int(week[6:])
+    try:
+        monday = date.fromisocalendar(year, number, 1)
+    except ValueError:
+        last = date(year, 12, 28).isocalendar().week  # Dec 28 is always in the last week
+        raise InputError(
+            f"{week!r} is not a week: {year} has {last} ISO weeks",
+            column="week",
+            fix=f"choose a week from {year}-W01 to {year}-W{last:02d}",
+        ) from None
+    return monday, monday + timedelta(days=6)
+
+
+def _open_tables(values: dict[str, Any], tables: tuple[str, ...], template: str) -> Any:
+    """The data folder of ``values``, refused when a table the template needs is missing."""
+    from mktkit.io import load_sample
+
+    data = load_sample(values.get("data_dir"))
+    missing = [data.files[t].name for t in tables if not data.files[t].is_file()]
+    if missing:
+        raise InputError(
+            f"{data.path} lacks " + ", ".join(missing),
+            column="data_dir",
+            fix=f"{template} reads these tables: add them, named and shaped as in "
+            "data/sample/README.md",
+        )
+    return data
+
+
+def _check_region(region: str, cd: Any) -> None:
+    regions = sorted(cd["region"].unique())
+    if region != "all" and region not in regions:
+        raise InputError(
+            f"{region!r} is not a region of the data",
+            column="region",
+            fix="use one of all, " + ", ".join(regions),
+        )
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _prepare_weekly(values: dict[str, Any]) -> Inputs:
+    """The tables must be there, the week must overlap the data and the region exist."""
+    data = _open_tables(values, _MONTHLY_TABLES, "weekly_brief")
+    cd = data["channel_daily"]
+    first, last = cd["date"].min().date(), cd["date"].max().date()
+    monday, sunday = week_days(values["week"])
+    if sunday < first or monday > last:
+        raise InputError(
+            f"{values['week']!r} ({monday} .. {sunday}) is not in the data, which cover "
+            f"{first} to {last}",
+            column="week",
+            fix=f"choose a week from {_iso_week(first)} to {_iso_week(last)}",
+        )
+    _check_region(values["region"], cd)
+    end = max(data["orders"]["order_date"].max(), cd["date"].max()).date()
+    present = {name: p for name, p in data.files.items() if p.is_file()}
+    # the brief reads the data as they stood at the week's end (mk.data_until)
+    return Inputs(files=present, data_end=str(min(end, sunday)))
+
+
+_UNSAFE_IN_FOLDER = re.compile(r'[\\/:*?"<>|\s]')
+
+
+def _prepare_campaign(values: dict[str, Any]) -> Inputs:
+    """campaigns and channel_daily must be there; the campaign must exist and have started."""
+    data = _open_tables(values, ("campaigns", "channel_daily"), "campaign_review")
+    camps, cd = data["campaigns"], data["channel_daily"]
+    ids = [str(i) for i in camps["campaign_id"]]
+    wanted = values["campaign"]
+    if wanted not in ids:
+        raise InputError(
+            f"{wanted!r} is not a campaign_id of {data.files['campaigns'].name}",
+            column="campaign",
+            fix="use one of " + ", ".join(ids),
+        )
+    row = camps[camps["campaign_id"].astype(str) == wanted].iloc[0]
+    first, last = cd["date"].min(), cd["date"].max()
+    if not first <= row["start"] <= last:
+        started = [i for i, s in zip(ids, camps["start"], strict=True) if first <= s <= last]
+        raise InputError(
+            f"{wanted!r} starts on {row['start'].date()}, outside the data "
+            f"({first.date()} to {last.date()}): there is nothing to review",
+            column="campaign",
+            fix="choose a campaign that starts inside the data: " + ", ".join(started),
+        )
+    channels = sorted(cd["channel"].unique())
+    if row["channel"] not in channels:
+        raise InputError(
+            f"{wanted!r} runs on channel {row['channel']!r}, which channel_daily lacks",
+            table="campaigns",
+            column="channel",
+            fix="use one of " + ", ".join(channels),
+        )
+    if _UNSAFE_IN_FOLDER.search(wanted) or wanted in (".", ".."):
+        raise InputError(
+            f"{wanted!r} cannot name a report folder",
+            column="campaign",
+            fix='give the campaign an id without spaces or any of \\ / : * ? " < > |',
+        )
+    files = {t: data.files[t] for t in ("campaigns", "channel_daily")}
+    return Inputs(files=files, data_end=str(last.date()))
+
+
 _LANG = Param("lang", str, "zh", "report language", choices=("zh", "en"))
 _DATA = Param(
     "data_dir",
@@ -162,6 +294,13 @@ _DATA = Param(
     None,
     "a folder holding the tables of data/sample/README.md (default: the sample company); "
     "the strategy workshop computes its evidence from them",
+)
+
+_TABLES = Param(
+    "data_dir",
+    str,
+    None,
+    "a folder holding the tables of data/sample/README.md (default: the sample company)",
 )
 
 TEMPLATES: dict[str, Template] = {
@@ -182,6 +321,34 @@ TEMPLATES: dict[str, Template] = {
         ),
         name_parts=("month", "region", "lang"),
         prepare=_prepare_monthly,
+    ),
+    "weekly_brief": Template(
+        name="weekly_brief",
+        params=(
+            Param(
+                "week",
+                str,
+                "2026-W42",
+                "the ISO week to brief, YYYY-Www (Monday to Sunday)",
+                pattern=WEEK_RE,
+                pattern_hint="write the week as YYYY-Www (ISO 8601), e.g. 2026-W42",
+            ),
+            Param("region", str, "all", "a region of the data, or 'all'"),
+            _LANG,
+            _TABLES,
+        ),
+        name_parts=("week", "region", "lang"),
+        prepare=_prepare_weekly,
+    ),
+    "campaign_review": Template(
+        name="campaign_review",
+        params=(
+            Param("campaign", str, "CMP07", "a campaign_id of campaigns.csv, e.g. CMP07"),
+            _LANG,
+            _TABLES,
+        ),
+        name_parts=("campaign", "lang"),
+        prepare=_prepare_campaign,
     ),
     "strategy_workshop": Template(
         name="strategy_workshop",
