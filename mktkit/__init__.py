@@ -71,6 +71,7 @@ _LAZY: dict[str, str] = {
     "detect_anomalies": "mktkit.anomalies",
     "anomaly_review": "mktkit.anomalies",
     "anomaly_flags": "mktkit.anomalies",
+    "customer_review": "mktkit.customers",
     "insights": "mktkit.insights",
     "campaign_results": "mktkit.campaigns",
     "campaign_before_after": "mktkit.campaigns",

@@ -211,3 +211,18 @@ def test_course_command_writes_working_copies_and_the_solutions(tmp_path):
         )
         assert not any(ANSWER_LINE.match(line) for line in code.splitlines()), path.name
         assert code.count(".require()") >= 3, path.name
+
+
+def test_a_near_miss_on_a_count_gets_the_hint_not_the_rounding_message():
+    from mktkit.training.core import _REGISTRY, exercise
+
+    @exercise("99.7", hint="Count the rows.", hint_zh="数一数行数。")
+    def _count(data):
+        answer = 3005
+        return answer
+
+    try:
+        message = training.check("99.7", 3004).message  # off by one, within 0.5 %
+        assert "round" not in message and "Count the rows." in message
+    finally:
+        del _REGISTRY["99.7"]

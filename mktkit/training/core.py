@@ -259,7 +259,10 @@ def _compare(ex: Exercise, answer: Any, expected: Any, lang: str) -> str | None:
             return None
         if expected != 0 and math.isclose(float(answer), float(expected) * 100, rel_tol=1e-3):
             return _msg("percent", lang)
-        if math.isclose(float(answer), float(expected), rel_tol=5e-3):
+        # "do not round" only where rounding can be the mistake (not for a count, where a
+        # near miss is an off-by-one and the exercise's hint says more)
+        near = math.isclose(float(answer), float(expected), rel_tol=5e-3)
+        if near and not float(expected).is_integer():
             return _msg("rounded", lang)
         return ""
     if ex.kind == "bool":
