@@ -644,20 +644,6 @@ def _tone(change: float, direction: str, threshold: float) -> str:
     return "good" if (change > 0) == (direction == "higher") else "bad"
 
 
-def _fmt(metric: str, x: Any, lang: str) -> str:
-    from mktkit.tables import fmt_int, fmt_money, fmt_number, fmt_percent
-
-    if metric in ("revenue", "spend", "budget"):
-        return fmt_money(x, lang)
-    if metric in ("cpa", "cac", "cpc", "cpm"):
-        return fmt_money(x, lang, digits=2)
-    if metric in ("ctr", "cvr", "conversion_rate"):
-        return fmt_percent(x, 2)
-    if metric in ("orders", "new_customers", "clicks", "impressions", "leads"):
-        return fmt_int(x, lang)
-    return fmt_number(x, 2)
-
-
 #: The cost per result that a goal metric's campaign is judged by in the lessons.
 COST_PER_RESULT: dict[str, str] = {
     "new_customers": "cac",
@@ -729,7 +715,7 @@ def campaign_lessons(
     Goal met: Revenue ¥1,200 against a goal of ¥1,000 (120.0% attained).
     """
     from mktkit.i18n import LANGS, label
-    from mktkit.tables import fmt_change, fmt_percent
+    from mktkit.tables import fmt_change, fmt_metric, fmt_percent
 
     check_argument("lang", LANGS, lang)
     if not threshold > 0:
@@ -751,8 +737,8 @@ def campaign_lessons(
     metric = label(goal, lang)
     shown = {
         "metric": metric,
-        "actual": _fmt(goal, res["actual"], lang),
-        "goal": _fmt(goal, res["goal_value"], lang),
+        "actual": fmt_metric(goal, res["actual"], lang),
+        "goal": fmt_metric(goal, res["goal_value"], lang),
         "attainment": fmt_percent(res["attainment"], 1),
     }
     if res["status"] == "running":
@@ -763,7 +749,7 @@ def campaign_lessons(
             elapsed=res["elapsed_days"],
             total=res["total_days"],
             pace=fmt_percent(res["pace"], 1),
-            projected=_fmt(goal, res["projected"], lang),
+            projected=fmt_metric(goal, res["projected"], lang),
             projected_attainment=fmt_percent(res["projected_attainment"], 1),
             **shown,
         )
@@ -781,8 +767,8 @@ def campaign_lessons(
         text = say(
             "roas_up" if change >= 0 else "roas_down",
             days=n_before,
-            before=_fmt("roas", before, lang),
-            during=_fmt("roas", during, lang),
+            before=fmt_metric("roas", before, lang),
+            during=fmt_metric("roas", during, lang),
             change=fmt_change(change),
         )
         lessons.append(("roas", _tone(change, "higher", threshold), text, change))
@@ -815,8 +801,8 @@ def campaign_lessons(
         text = say(
             "cost_down" if change <= 0 else "cost_up",
             cost=label(cost, lang),
-            before=_fmt(cost, cb, lang),
-            during=_fmt(cost, cdur, lang),
+            before=fmt_metric(cost, cb, lang),
+            during=fmt_metric(cost, cdur, lang),
             change=fmt_change(change),
         )
         lessons.append(("cost_per_result", _tone(change, "lower", threshold), text, change))
@@ -837,8 +823,8 @@ def campaign_lessons(
         tone = "bad" if used > 1 + threshold else "neutral"
         text = say(
             key,
-            spend=_fmt("spend", res["spend"], lang),
-            budget=_fmt("budget", res["budget_to_date"], lang),
+            spend=fmt_metric("spend", res["spend"], lang),
+            budget=fmt_metric("budget", res["budget_to_date"], lang),
             used=fmt_percent(used, 1),
         )
         lessons.append(("budget", tone, text, used))

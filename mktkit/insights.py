@@ -60,7 +60,15 @@ import pandas as pd
 
 from mktkit.errors import InputError, check_argument, require_columns
 from mktkit.i18n import LANGS, label
-from mktkit.tables import fmt_change, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_pp
+from mktkit.tables import (
+    fmt_change,
+    fmt_int,
+    fmt_metric,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    fmt_pp,
+)
 
 __all__ = [
     "COLUMNS",
@@ -444,19 +452,6 @@ def _list(items: Sequence[str], lang: str) -> str:
     return _and(items, lang) if lang == "en" else _join(items, lang)
 
 
-def _fmt_metric(metric: str, x: Any, lang: str) -> str:
-    """A metric's value as the report's KPI table shows it (mktkit.monitoring_tables)."""
-    if metric in ("revenue", "spend"):
-        return fmt_money(x, lang)
-    if metric in ("cac", "cpa", "cpc", "aov"):
-        return fmt_money(x, lang, digits=2)
-    if metric in ("conversion_rate", "ctr", "cvr"):
-        return fmt_percent(x, 2)
-    if metric in ("orders", "new_customers", "clicks", "impressions", "leads"):
-        return fmt_int(x, lang)
-    return fmt_number(x, 2)
-
-
 def _fmt_p(p: Any) -> str:
     """A p-value: three decimals, or its order of magnitude below 0.001 (``5.8e-07``)."""
     if p is None or not np.isfinite(p):
@@ -544,13 +539,13 @@ def _kpi_findings(kpis: pd.DataFrame, month: str, lang: str) -> list[dict[str, A
             "who": _who(region, lang),
             "metric": _name(metric, lang, "metric", lower=True),
             "att": fmt_percent(att, 1),
-            "actual": _fmt_metric(metric, actual, lang),
-            "target": _fmt_metric(metric, r["target"], lang),
+            "actual": fmt_metric(metric, actual, lang),
+            "target": fmt_metric(metric, r["target"], lang),
             "status": _name(r["status"], lang, "status", lower=True),
         }
         gap = abs(_num(actual) - _num(r["target"]))
         rate = metric in ("conversion_rate", "ctr", "cvr")  # a gap in a rate: points
-        vals["gap"] = fmt_pp(gap, lang, 2).lstrip("+") if rate else _fmt_metric(metric, gap, lang)
+        vals["gap"] = fmt_pp(gap, lang, 2).lstrip("+") if rate else fmt_metric(metric, gap, lang)
         table = "orders" if metric in ("revenue", "orders", "new_customers") else "channel_daily"
         rows.append(
             _row(
@@ -792,14 +787,12 @@ def _anomaly_findings(flags: pd.DataFrame, region: str, lang: str) -> list[dict[
                 "metric": _name(lead_metric, lang, "metric", lower=True),
                 "moved": _t(direction, lang),
                 "dates": dates,
-                "values": _and([_fmt_metric(lead_metric, v, lang) for v in lead["value"]], lang)
+                "values": _and([fmt_metric(lead_metric, v, lang) for v in lead["value"]], lang)
                 if many
-                else _fmt_metric(lead_metric, top["value"], lang),
-                "expected": _and(
-                    [_fmt_metric(lead_metric, v, lang) for v in lead["expected"]], lang
-                )
+                else fmt_metric(lead_metric, top["value"], lang),
+                "expected": _and([fmt_metric(lead_metric, v, lang) for v in lead["expected"]], lang)
                 if many
-                else _fmt_metric(lead_metric, top["expected"], lang),
+                else fmt_metric(lead_metric, top["expected"], lang),
                 "rel": _and([fmt_change(v) for v in lead["relative_deviation"]], lang)
                 if many
                 else fmt_change(top["relative_deviation"]),

@@ -31,6 +31,7 @@ from mktkit.tables import (
     change_class,
     fmt_change,
     fmt_int,
+    fmt_metric,
     fmt_money,
     fmt_number,
     fmt_percent,
@@ -53,18 +54,6 @@ def mlabel(key: Any, lang: str = "en") -> Any:
 
 def _esc(x: Any) -> str:
     return html.escape(str(x))
-
-
-def _kpi_value(metric: str, x: Any, lang: str) -> str:
-    if metric in ("revenue", "spend"):
-        return fmt_money(x, lang)
-    if metric in ("cac", "cpa", "cpc", "aov"):
-        return fmt_money(x, lang, digits=2)
-    if metric in ("conversion_rate", "ctr", "cvr"):
-        return fmt_percent(x, 2)
-    if metric in ("orders", "new_customers", "clicks", "impressions", "leads"):
-        return fmt_int(x, lang)
-    return fmt_number(x, 2)
 
 
 def _status_cell(status: Any, lang: str) -> str:
@@ -110,14 +99,14 @@ def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
         cells = [f"<td>{_esc(mlabel(r['region'], lang))}</td>"] if has_region else []
         cells += [
             f'<th scope="row">{_esc(mlabel(m, lang))}</th>',
-            f"<td>{_esc(_kpi_value(m, r['actual'], lang))}</td>",
-            f"<td>{_esc(_kpi_value(m, r['target'], lang))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['actual'], lang))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['target'], lang))}</td>",
             f"<td>{_esc(fmt_percent(r['attainment'], 1))}</td>",
         ]
         if running:
             cells += [
                 f"<td>{_esc(fmt_number(r.get('pace'), 2))}</td>",
-                f"<td>{_esc(_kpi_value(m, r.get('projected'), lang))}</td>",
+                f"<td>{_esc(fmt_metric(m, r.get('projected'), lang))}</td>",
             ]
         cells.append(_status_cell(r["status"], lang))
         rows.append(
@@ -287,8 +276,8 @@ def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
             *[f"<td>{_esc(mlabel(r[k], lang))}</td>" for k in key],
             f'<th scope="row">{_esc(mlabel(m, lang))}</th>',
             f'<td class="{bad}">{_esc(mlabel(r["direction"], lang))}</td>',
-            f"<td>{_esc(_kpi_value(m, r['value'], lang))}</td>",
-            f"<td>{_esc(_kpi_value(m, r['expected'], lang))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['value'], lang))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['expected'], lang))}</td>",
             f"<td>{_esc(fmt_change(r.get('relative_deviation')))}</td>",
             f"<td>{_esc(fmt_number(r.get('z'), 1))}</td>",
         ]

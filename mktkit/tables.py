@@ -221,6 +221,34 @@ def fmt_change(x: Any, digits: int = 1) -> str:
     return MISSING if d is None else _number(d * 100, digits, plus=True) + "%"
 
 
+# How each metric reads in a report: money, money to the cent, a rate, a count, else a number.
+_MONEY = ("revenue", "spend", "budget")
+_MONEY_CENTS = ("cac", "cpa", "cpc", "cpm", "aov")
+_RATES = ("conversion_rate", "ctr", "cvr")
+_COUNTS = ("orders", "new_customers", "clicks", "impressions", "leads")
+
+
+def fmt_metric(metric: str, x: Any, lang: str = "en") -> str:
+    """A metric's value as every table and sentence of the reports shows it.
+
+    Examples
+    --------
+    >>> fmt_metric("revenue", 223886.83, "zh"), fmt_metric("cac", 147.756, "en")
+    ('¥223,887', '¥147.76')
+    >>> fmt_metric("ctr", 0.01234), fmt_metric("orders", 2180.0), fmt_metric("roas", 1.104)
+    ('1.23%', '2,180', '1.10')
+    """
+    if metric in _MONEY:
+        return fmt_money(x, lang)
+    if metric in _MONEY_CENTS:
+        return fmt_money(x, lang, digits=2)
+    if metric in _RATES:
+        return fmt_percent(x, 2)
+    if metric in _COUNTS:
+        return fmt_int(x, lang)
+    return fmt_number(x, 2)
+
+
 def fmt_pp(x: Any, lang: str = "en", digits: int = 1) -> str:
     """A change of a rate in percentage points; ``x`` is the difference of two fractions.
 
@@ -463,5 +491,5 @@ def funnel_change_table(change: pd.DataFrame, lang: str = "en") -> str:
 
 
 __all__ = ["CURRENCY_SYMBOLS", "FORMAT_KINDS", "HEADLINE_FORMATS", "MISSING", "STATUS_COLORS",
-           "change_class", "fmt_change", "fmt_int", "fmt_money", "fmt_number", "fmt_percent",
+           "change_class", "fmt_change", "fmt_int", "fmt_metric", "fmt_money", "fmt_number", "fmt_percent",
            "fmt_pp", "format_table", "funnel_change_table", "headline_table", "status_css"]  # fmt: skip
