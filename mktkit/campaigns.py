@@ -248,6 +248,14 @@ def _windows_attrs(windows: Mapping[str, tuple]) -> dict[str, dict[str, Any]]:
 # Goal and result
 
 
+def _stamp(out: pd.DataFrame, ctx: dict[str, Any]) -> None:
+    """Name the campaign, its channel and its windows in ``out.attrs``."""
+    c = ctx["campaign"]
+    out.attrs.update(
+        campaign_id=c["campaign_id"], channel=c["channel"], windows=_windows_attrs(ctx["windows"])
+    )
+
+
 def campaign_results(
     data: Mapping[str, pd.DataFrame], campaign_id: str | None = None
 ) -> pd.DataFrame:
@@ -475,12 +483,7 @@ def _before_after(ctx: Mapping[str, Any]) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows)
-    c = ctx["campaign"]
-    out.attrs.update(
-        campaign_id=c["campaign_id"],
-        channel=c["channel"],
-        windows=_windows_attrs(ctx["windows"]),
-    )
+    _stamp(out, ctx)
     return out
 
 
@@ -520,12 +523,7 @@ def campaign_daily(data: Mapping[str, pd.DataFrame], campaign_id: str) -> pd.Dat
     out = pd.concat(frames, ignore_index=True).sort_values("date", kind="stable")
     out["roas"] = out["revenue"] / out["spend"].where(out["spend"] != 0)
     out = out[["date", "window", *present, "roas"]].reset_index(drop=True)
-    c = ctx["campaign"]
-    out.attrs.update(
-        campaign_id=c["campaign_id"],
-        channel=c["channel"],
-        windows=_windows_attrs(ctx["windows"]),
-    )
+    _stamp(out, ctx)
     return out
 
 
