@@ -150,6 +150,9 @@ def test_weekly_brief_lists_the_south_outage(tmp_path):
         "weekly_brief", out_dir=tmp_path, week="2026-W42", region="all", lang="zh", pdf=chromium
     )
     page = (out / "report.html").read_text(encoding="utf-8")
+    from html_checks import assert_safe_html
+
+    assert_safe_html(page)
     if chromium:  # "one page": the A4 print of the brief
         from test_report_delivery import _pdf_pages
 
@@ -180,10 +183,24 @@ def test_weekly_brief_lists_the_south_outage(tmp_path):
 
 @pytest.mark.slow
 def test_campaign_review_of_a_missed_goal_in_english(tmp_path):
-    out = render("campaign_review", out_dir=tmp_path, campaign="CMP07", lang="en")
+    # The campaign's name is user text: a name that is markup must stay text.
+    import shutil
+
+    from html_checks import assert_safe_html
+
+    folder = tmp_path / "tables"
+    shutil.copytree(ROOT / "data" / "sample", folder)
+    camps = (folder / "campaigns.csv").read_text(encoding="utf-8")
+    name = "展示广告拓量 / Display Reach Push 2025-26"
+    camps = camps.replace(name, name + " <img src=x onerror=alert(1)> & co")
+    (folder / "campaigns.csv").write_text(camps, encoding="utf-8")
+    out = render(
+        "campaign_review", out_dir=tmp_path, campaign="CMP07", lang="en", data_dir=str(folder)
+    )
     page = (out / "report.html").read_text(encoding="utf-8")
+    assert_safe_html(page)
     assert out.name == "campaign_review-CMP07-en" and "Campaign review" in page
-    assert "CMP07 · Display Reach Push 2025-26" in page
+    assert "CMP07 · Display Reach Push 2025-26 &lt;img src=x onerror=alert(1)&gt; &amp; co" in page
     # README: CMP07 display, roas goal 2.95, actual 1.83, attainment 0.62
     assert _row(page, "Goal", "ROAS 2.95") and _row(page, "Actual", "1.83")
     assert _row(page, "Attainment", "61.9%") and "<strong>Goal missed</strong>" in page
