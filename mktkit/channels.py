@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -150,13 +151,29 @@ def _ratio(num: pd.Series, den: pd.Series, scale: float = 1.0) -> pd.Series:
     return (num / den.where(den != 0)) * scale
 
 
+def channel_sql(groups: Sequence[str], volumes: Sequence[str]) -> str:
+    """The reduction of :func:`channel_performance`, one SQL text for DuckDB (pandas input) and
+    Spark SQL: exact sums (as text) of the volumes per group of ``{channel}``."""
+    from mktkit.customers import money_sql
+
+    sums = ", ".join(f"CAST(sum({money_sql(v)}) AS STRING) AS {v}" for v in volumes)
+    keys = ", ".join(groups)
+    return f"SELECT {keys + ', ' if keys else ''}{sums} FROM {{channel}}" + (
+        f" GROUP BY {keys}" if keys else ""
+    )
+
+
 def channel_performance(
     channel_daily: pd.DataFrame,
     by: str | Sequence[str] | None = "channel",
     *,
     gross_margin: float | None = None,
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Volumes and efficiency ratios per channel (or any grouping of a daily channel table).
+
+    Volumes are summed exactly (as ``DECIMAL(38, 9)``, by DuckDB or by Spark SQL: one SQL
+    text, :func:`channel_sql`), so the totals do not depend on the order of the rows.
 
     Definitions (METHODS.md "Channels and budget"): CTR = clicks / impressions; CPC = spend /
     clicks; CPM = spend / impressions x 1000; CVR = orders / clicks; CPA = spend / orders;
@@ -176,6 +193,9 @@ def channel_performance(
         table with every ratio, e.g. for :func:`mktkit.detect_anomalies`.
     gross_margin : float, optional
         Share of revenue kept as gross profit (0..1); names the ROI return "gross_profit".
+    spark : SparkSession, optional
+        Compute in Spark (see :mod:`mktkit.spark`): ``channel_daily`` is then a table name, a
+        Spark DataFrame or a pandas DataFrame to upload. A Spark DataFrame needs no ``spark=``.
 
     Returns
     -------
@@ -201,12 +221,46 @@ def channel_performance(
             column="gross_margin",
             fix="pass a fraction in (0, 1], e.g. 0.4",
         )
-    df = check_channel_table(channel_daily, by)
-    present = [v for v in VOLUMES if v in df]
-    if by:
-        out = df.groupby(by, sort=True, dropna=False)[present].sum().reset_index()
+    if spark is not None or type(channel_daily).__module__.startswith("pyspark"):
+        from mktkit import spark as on_spark
+
+        sdf = on_spark.as_spark(channel_daily, spark, table="channel_daily")
+        view, present, groups = on_spark.channel_view(sdf, by)
+        sums = on_spark.run_sql(channel_sql(groups, present), channel=view)
+        keys = sums[groups].set_axis(by, axis=1)
+        out = pd.concat([keys, sums[present]], axis=1).sort_values(
+            by, kind="stable", na_position="last"
+        )
     else:
-        out = df[present].sum().to_frame().T
+        from mktkit.customers import run_duckdb
+
+        df = check_channel_table(channel_daily, by)
+        present = [v for v in VOLUMES if v in df]
+        view = df[present].assign(**{v: df[v].astype("float64") for v in present})
+        if by:
+            # sorted group numbers (NaN last): DuckDB sums by number, the keys keep their dtype
+            code = df.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
+            view["g"] = code
+            first = ~pd.Series(code).duplicated().to_numpy()
+            keys = df.loc[first, by].set_axis(code[first]).sort_index()
+            sums = run_duckdb(channel_sql(["g"], present), channel=view).sort_values("g")
+            out = pd.concat(
+                [keys.reset_index(drop=True), sums[present].reset_index(drop=True)], axis=1
+            )
+        else:
+            out = run_duckdb(channel_sql([], present), channel=view)
+    return _performance(out.reset_index(drop=True), by, present, gross_margin)
+
+
+def _performance(
+    sums: pd.DataFrame, by: list[str], present: list[str], gross_margin: float | None
+) -> pd.DataFrame:
+    """The finish of :func:`channel_performance` on the summed volumes (text or numbers)."""
+    from mktkit.customers import exact_floats
+
+    out = sums.copy()
+    for v in present:
+        out[v] = exact_floats(out[v]).fillna(0.0)  # a sum over no rows is 0
     for v in VOLUMES:
         if v not in out:
             out[v] = np.nan  # optional volume absent from the input: unknown, not 0

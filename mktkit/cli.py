@@ -229,5 +229,33 @@ def course(
         out.print(str(path), soft_wrap=True)
 
 
+@app.command()
+def bench(
+    engine: Annotated[str, typer.Option(help="pandas, duckdb or spark")] = "duckdb",
+    events: Annotated[int, typer.Option(help="rows of the generated events log")] = 1_000_000,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="folder of the generated logs (reused)")
+    ] = Path("/tmp/mktkit_bench"),
+    parquet: Annotated[
+        Path | None, typer.Option(help="an existing events log instead of a generated one")
+    ] = None,
+    master: Annotated[str, typer.Option(help="spark: the local master")] = "local[2]",
+) -> None:
+    """Time the 5-step, 7-day funnel on a generated events log with one engine."""
+    from mktkit.bench import ENGINES, make_log, run_bench
+    from mktkit.errors import check_argument
+
+    try:
+        check_argument("engine", ENGINES, engine)  # before generating a log for nothing
+        path = parquet if parquet is not None else make_log(events, out_dir)
+        result = run_bench(engine, path, master=master)
+    except InputError as exc:
+        raise _refuse(exc) from None
+    out.print(f"log: {path} ({result['events']:,} events)", soft_wrap=True)
+    out.print(
+        f"engine: {engine}  seconds: {result['seconds']:.2f}  users per step: {result['users']}"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

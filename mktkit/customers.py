@@ -19,6 +19,13 @@ Conventions (METHODS.md, "Customers"):
   (days since the last order >= ``days``). Reactivation rate = dormant customers at the campaign
   start who order within the window / dormant customers.
 
+Engines: each of :func:`rfm`, :func:`cohort_retention` and :func:`repurchase_rate` is a
+reduction to a small table (per customer; per cohort and period; per segment) written once as
+SQL text (:func:`per_customer_sql`, :func:`cohort_sql`, :func:`repurchase_sql`), run by DuckDB
+on a pandas table and by Spark SQL on a Spark DataFrame (:mod:`mktkit.spark`), followed by the
+same pandas finish. Money is summed exactly as ``DECIMAL(38, 9)`` (amounts are read to 9
+decimal places), so totals never depend on the order of the rows or on the engine.
+
 Examples
 --------
 >>> import pandas as pd
@@ -173,11 +180,13 @@ def _check_signup(
         )
 
 
-def _as_of(value: Any, dates: pd.Series) -> pd.Timestamp:
+def _as_of(value: Any, dates: pd.Series | pd.Timestamp | None) -> pd.Timestamp:
+    """``value`` as a day; default the last order date (``dates``: the dates or their max)."""
     if value is None:
-        if dates.empty:
+        last = dates.max() if isinstance(dates, pd.Series) else dates
+        if last is None or pd.isna(last):
             raise InputError("the orders table is empty", table="orders", fix="pass some orders")
-        return dates.max()
+        return last
     try:
         return pd.Timestamp(value).normalize()
     except (ValueError, TypeError):
@@ -186,17 +195,141 @@ def _as_of(value: Any, dates: pd.Series) -> pd.Timestamp:
         ) from None
 
 
+# ---------------------------------------------------------------------------------------------
+# the reductions: one SQL text each, for DuckDB (pandas input) and Spark SQL
+#
+# The table ``{orders}`` has: cust (text), day (days since 1970-01-01), d (the date), amount
+# (when needed) and grp (the breakdown value, when needed). Only SQL that both engines read
+# alike is used; ``{orders}`` is a DuckDB table name or a Spark DataFrame reference.
+
+
+def money_sql(column: str) -> str:
+    """An exact sum term: the amount's shortest decimal text as DECIMAL(38, 9)."""
+    return f"CAST(CAST({column} AS STRING) AS DECIMAL(38, 9))"
+
+
+def per_customer_sql(as_of_day: int) -> str:
+    """First and last order day, orders and exact money (as text) per customer up to a day."""
+    return (
+        "SELECT cust, min(day) AS first_day, max(day) AS last_day, count(*) AS frequency, "
+        f"CAST(sum({money_sql('amount')}) AS STRING) AS monetary FROM {{orders}} "
+        f"WHERE day <= {int(as_of_day)} GROUP BY cust"
+    )
+
+
+#: Period ordinals of pandas (``Period.ordinal``): months and quarters since 1970, weeks
+#: (Monday to Sunday) numbered from the week of 1969-12-29 = 1.
+PERIOD_SQL = {
+    "M": "(year(d) - 1970) * 12 + month(d) - 1",
+    "Q": "(year(d) - 1970) * 4 + quarter(d) - 1",
+    "W": "CAST(floor((day + 3) / 7.0) AS BIGINT) + 1",
+}
+
+
+def cohort_sql(freq: str, revenue: bool) -> str:
+    """Active customers and exact revenue (as text) per first-order cohort ``c`` and period
+    offset ``k``."""
+    money = money_sql("amount") if revenue else "CAST(0 AS DECIMAL(38, 9))"
+    return (
+        f"WITH o AS (SELECT cust, {PERIOD_SQL[freq]} AS p, {money} AS a FROM {{orders}}), "
+        "c AS (SELECT cust, min(p) AS c FROM o GROUP BY cust) "
+        "SELECT c.c AS c, o.p - c.c AS k, count(DISTINCT o.cust) AS customers, "
+        "CAST(sum(o.a) AS STRING) AS revenue FROM o JOIN c ON o.cust = c.cust "
+        "GROUP BY c.c, o.p - c.c"
+    )
+
+
+def repurchase_sql(window: tuple[int, int] | None, grouped: bool) -> str:
+    """Customers with 1+ and 2+ orders in a window of days (and its first and last order
+    day), per ``grp``: the smallest value on the customer's first order day in the window
+    that has one."""
+    where = f"WHERE day >= {int(window[0])} AND day <= {int(window[1])}" if window else ""
+    if grouped:
+        per = (
+            "SELECT f.cust, f.n, f.first_day, f.last_day, min(w.grp) AS grp FROM ("
+            "SELECT cust, count(*) AS n, min(day) AS first_day, max(day) AS last_day, "
+            "min(CASE WHEN grp IS NOT NULL THEN day END) AS grp_day FROM w GROUP BY cust) f "
+            "LEFT JOIN w ON w.cust = f.cust AND w.day = f.grp_day AND w.grp IS NOT NULL "
+            "GROUP BY f.cust, f.n, f.first_day, f.last_day"
+        )
+    else:
+        per = (
+            "SELECT cust, count(*) AS n, min(day) AS first_day, max(day) AS last_day "
+            "FROM w GROUP BY cust"
+        )
+    return (
+        f"WITH w AS (SELECT * FROM {{orders}} {where}), per AS ({per}) "
+        f"SELECT {'grp, ' if grouped else ''}count(*) AS customers, "
+        "count(CASE WHEN n >= 2 THEN 1 END) AS repeat_customers, "
+        "min(first_day) AS first_day, max(last_day) AS last_day FROM per"
+        + (" GROUP BY grp" if grouped else "")
+    )
+
+
+def run_duckdb(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
+    """Run a reduction on pandas tables: ``{name}`` in ``sql`` reads ``tables[name]``."""
+    from mktkit.funnel_sql import connect
+
+    con = connect()
+    try:
+        for name, frame in tables.items():
+            con.register(f"mk_{name}", frame)
+        return con.sql(sql.format(**{name: f"mk_{name}" for name in tables})).df()
+    finally:
+        con.close()
+
+
+def _order_view(o: pd.DataFrame, grp: Any = None) -> pd.DataFrame:
+    """The validated orders as the reductions read them."""
+    view = pd.DataFrame({"cust": o["cust"], "day": _day_numbers(o["date"]), "d": o["date"]})
+    if "amount" in o:
+        view["amount"] = o["amount"]
+    if grp is not None:
+        view["grp"] = grp
+    return view
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    return dates.to_numpy().astype("datetime64[D]").astype("int64")
+
+
+def day_number(when: pd.Timestamp) -> int:
+    """Days from 1970-01-01 to the day of ``when``."""
+    return int(np.datetime64(when.normalize().to_datetime64(), "D").astype("int64"))
+
+
+def _dates(days: pd.Series, unit: str) -> pd.Series:
+    values = days.to_numpy("int64").astype("datetime64[D]").astype(f"datetime64[{unit}]")
+    return pd.Series(values, index=days.index)
+
+
+def exact_floats(text: pd.Series) -> pd.Series:
+    """Exact decimal sums (as text) as the nearest floats; missing is NaN."""
+    values = [np.nan if v is None or v is pd.NA else float(v) for v in text.astype(object)]
+    return pd.Series(values, index=text.index, dtype="float64")
+
+
+def per_customer_finish(red: pd.DataFrame, as_of: pd.Timestamp, unit: str) -> pd.DataFrame:
+    """The reduction of :func:`per_customer_sql` as ``first_order, last_order, frequency,
+    monetary, recency_days`` indexed by customer (sorted by id)."""
+    red = red.assign(cust=red["cust"].astype(str)).sort_values("cust", kind="stable")
+    per = pd.DataFrame(index=pd.Index(red["cust"].to_numpy(), name="cust", dtype="str"))
+    per["first_order"] = _dates(red["first_day"], unit).to_numpy()
+    per["last_order"] = _dates(red["last_day"], unit).to_numpy()
+    per["frequency"] = red["frequency"].to_numpy("int64")
+    per["monetary"] = exact_floats(red["monetary"]).to_numpy()
+    per["recency_days"] = day_number(as_of) - red["last_day"].to_numpy("int64")
+    return per
+
+
+def _unit(dates: pd.Series) -> str:
+    return np.datetime_data(dates.dtype)[0]
+
+
 def _per_customer(o: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """first_order, last_order, frequency, monetary, recency_days per customer (sorted by id)."""
-    g = o[o["date"] <= as_of].groupby("cust", sort=True)
-    per = g.agg(
-        first_order=("date", "min"),
-        last_order=("date", "max"),
-        frequency=("date", "size"),
-        monetary=("amount", "sum"),
-    )
-    per["recency_days"] = (as_of - per["last_order"]).dt.days
-    return per
+    red = run_duckdb(per_customer_sql(day_number(as_of)), orders=_order_view(o))
+    return per_customer_finish(red, as_of, _unit(o["date"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,6 +375,7 @@ def rfm(
     ties: str = "min",
     customers: pd.DataFrame | None = None,
     signup: str = "signup_date",
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Recency, frequency, monetary value, their 1-5 scores and the segment of every customer.
 
@@ -261,6 +395,10 @@ def rfm(
         Equal values share a score (``"min"``) or are ordered by customer id (``"first"``).
     customers : DataFrame, optional
         When given, orders before the customer's ``signup`` date are refused.
+    spark : SparkSession, optional
+        Compute in Spark (see :mod:`mktkit.spark`): ``orders`` is then a table name, a Spark
+        DataFrame or a pandas DataFrame to upload. A Spark DataFrame needs no ``spark=``.
+        One row per customer comes back to the driver (the result has one).
 
     Returns
     -------
@@ -291,9 +429,20 @@ def rfm(
     """
     check_argument("ties", ["min", "first"], ties)
     rules = _check_rules(RFM_SEGMENTS if segments is None else segments)
-    o = _orders(orders, customer, date, amount, customers=customers, signup=signup)
-    when = _as_of(as_of, o["date"])
-    per = _per_customer(o, when)
+    sdf = _spark_orders(orders, spark)
+    if sdf is not None:
+        from mktkit import spark as on_spark
+
+        view, last = on_spark.order_view(
+            sdf, customer, date, amount, customers=customers, signup=signup
+        )
+        when = _as_of(as_of, last)
+        red = on_spark.run_sql(per_customer_sql(day_number(when)), orders=view)
+        per = per_customer_finish(red, when, on_spark.DATE_UNIT)
+    else:
+        o = _orders(orders, customer, date, amount, customers=customers, signup=signup)
+        when = _as_of(as_of, o["date"])
+        per = _per_customer(o, when)
     per["recency_score"] = _quintile(-per["recency_days"], ties)
     per["frequency_score"] = _quintile(per["frequency"], ties)
     per["monetary_score"] = _quintile(per["monetary"], ties)
@@ -472,6 +621,7 @@ def cohort_retention(
     date: str = "order_date",
     amount: str = "amount",
     tidy: bool = False,
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Retention triangle of first-order cohorts.
 
@@ -484,6 +634,8 @@ def cohort_retention(
     tidy : bool
         Return the long table (cohort, period, cohort_size, value, retention) instead of the
         triangle.
+    spark : SparkSession, optional
+        Compute in Spark, as in :func:`rfm`; only the cohort x period counts reach the driver.
 
     Returns
     -------
@@ -503,23 +655,38 @@ def cohort_retention(
     """
     check_argument("freq", ["M", "W", "Q"], freq)
     check_argument("metric", ["customers", "revenue"], metric)
-    o = _orders(orders, customer, date, amount if metric == "revenue" else None)
-    if o.empty:
-        raise InputError("the orders table is empty", table="orders", fix="pass some orders")
+    revenue = metric == "revenue"
+    sdf = _spark_orders(orders, spark)
+    if sdf is not None:
+        from mktkit import spark as on_spark
+
+        view, last = on_spark.order_view(sdf, customer, date, amount if revenue else None)
+        if last is None:
+            raise InputError("the orders table is empty", table="orders", fix="pass some orders")
+        cells = on_spark.run_sql(cohort_sql(freq, revenue), orders=view)
+    else:
+        o = _orders(orders, customer, date, amount if revenue else None)
+        if o.empty:
+            raise InputError("the orders table is empty", table="orders", fix="pass some orders")
+        cells = run_duckdb(cohort_sql(freq, revenue), orders=_order_view(o))
+    return cohort_finish(cells, freq, metric, tidy)
+
+
+def cohort_finish(cells: pd.DataFrame, freq: str, metric: str, tidy: bool) -> pd.DataFrame:
+    """The triangle (or long table) from the reduction of :func:`cohort_sql`: ``c`` (cohort
+    period ordinal), ``k`` (periods since), ``customers`` (active) and ``revenue`` (text)."""
+    c_of = cells["c"].to_numpy("int64")
+    k_of = cells["k"].to_numpy("int64")
+    index = pd.MultiIndex.from_arrays([c_of, k_of], names=["c", "k"])
+    active = pd.Series(cells["customers"].to_numpy("int64"), index=index).sort_index()
+    size = active.xs(0, level="k")  # every customer orders in their cohort's period
     if metric == "customers":
-        o["amount"] = 0.0
-    periods = o["date"].dt.to_period(freq)
-    o["p"] = periods.array.asi8  # period ordinals: consecutive integers
-    o["c"] = o.groupby("cust")["p"].transform("min")
-    o["k"] = o["p"] - o["c"]
-    size = o.groupby("c")["cust"].nunique()
-    if metric == "customers":
-        value = o.groupby(["c", "k"])["cust"].nunique()
+        value = active
         base = size
     else:
-        value = o.groupby(["c", "k"])["amount"].sum()
+        value = pd.Series(exact_floats(cells["revenue"]).to_numpy(), index=index).sort_index()
         base = value.xs(0, level="k")
-    last, first = int(o["p"].max()), int(o["c"].min())
+    last, first = int((c_of + k_of).max()), int(c_of.min())
     ks = np.arange(last - first + 1)
     grid = pd.MultiIndex.from_product([size.index, ks], names=["c", "k"])
     cell = value.reindex(grid, fill_value=0).astype(float)
@@ -565,6 +732,7 @@ def repurchase_rate(
     *,
     customer: str = "customer_id",
     date: str = "order_date",
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Share of buyers in a window who ordered at least twice in it.
 
@@ -574,7 +742,10 @@ def repurchase_rate(
         Dates, both included; default all orders.
     by : str, optional
         Column of orders to break down by; a customer counts under the value on their first
-        order in the window.
+        order in the window (the smallest value when several orders share that day; a
+        customer whose orders have no value is left out of the breakdown).
+    spark : SparkSession, optional
+        Compute in Spark, as in :func:`rfm`; only the per-segment counts reach the driver.
 
     Returns
     -------
@@ -592,30 +763,71 @@ def repurchase_rate(
     >>> float(repurchase_rate(o, window=("2026-01-01", "2026-01-31")).loc[0, "repurchase_rate"])
     0.0
     """
-    o = _orders(orders, customer, date, None)
-    if by is not None:
-        require_columns(orders, [by], table="orders")
-        o["by"] = orders[by].reset_index(drop=True)
     start, end = _window(window)
-    keep = pd.Series(True, index=o.index)
-    if start is not None:
-        keep = (o["date"] >= start) & (o["date"] <= end)
-    w = o[keep].sort_values(["cust", "date"], kind="stable")
-    per = w.groupby("cust").agg(n=("date", "size"), **({"by": ("by", "first")} if by else {}))
-    groups = per.groupby("by", sort=True) if by else [(None, per)]
+    days = (day_number(start), day_number(end)) if start is not None else None
+    sql = repurchase_sql(days, by is not None)
+    sdf = _spark_orders(orders, spark)
+    if sdf is not None:
+        from mktkit import spark as on_spark
+
+        view, _ = on_spark.order_view(sdf, customer, date, None, by=by)
+        groups, unit, values = on_spark.run_sql(sql, orders=view), on_spark.DATE_UNIT, None
+    else:
+        o = _orders(orders, customer, date, None)
+        grp = values = None
+        if by is not None:
+            require_columns(orders, [by], table="orders")
+            # codes in sorted order, so that the smallest code is the smallest value
+            codes, values = pd.factorize(orders[by].reset_index(drop=True), sort=True)
+            grp = pd.array(np.where(codes < 0, pd.NA, codes), dtype="Int64")
+        groups, unit = run_duckdb(sql, orders=_order_view(o, grp)), _unit(o["date"])
+    return repurchase_finish(groups, by, start, end, unit, values)
+
+
+def repurchase_finish(
+    groups: pd.DataFrame,
+    by: str | None,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    unit: str,
+    values: Any = None,
+) -> pd.DataFrame:
+    """The table of :func:`repurchase_rate` from the reduction of :func:`repurchase_sql`
+    (``values`` maps the pandas engine's group codes back to the ``by`` values)."""
+    first = groups["first_day"].dropna()
+    last = groups["last_day"].dropna()
+    if by is not None:
+        groups = groups[groups["grp"].notna()]
+        keys = groups["grp"] if values is None else values.take(groups["grp"].astype("int64"))
+        groups = groups.assign(grp=np.asarray(keys)).sort_values("grp", kind="stable")
     rows = []
-    for key, g in groups:
-        n, rep = len(g), int((g["n"] >= 2).sum())
+    for g in groups.itertuples(index=False):  # one row per segment
+        n, rep = int(g.customers), int(g.repeat_customers)
         rows.append(
-            ({by: key} if by else {})
+            ({by: g.grp} if by else {})
             | {"customers": n, "repeat_customers": rep, "repurchase_rate": rep / n if n else np.nan}
         )
     out = pd.DataFrame(rows)
     if out.empty:
         out = pd.DataFrame([{"customers": 0, "repeat_customers": 0, "repurchase_rate": np.nan}])
-    out["window_start"] = start if start is not None else (w["date"].min() if len(w) else pd.NaT)
-    out["window_end"] = end if end is not None else (w["date"].max() if len(w) else pd.NaT)
+    out["window_start"] = start if start is not None else _first_date(first.min(), unit)
+    out["window_end"] = end if end is not None else _first_date(last.max(), unit)
     return out
+
+
+def _first_date(day: Any, unit: str) -> pd.Timestamp:
+    if pd.isna(day):
+        return pd.NaT
+    return pd.Timestamp(np.datetime64(int(day), "D").astype(f"datetime64[{unit}]"))
+
+
+def _spark_orders(orders: Any, spark: Any) -> Any:
+    """The Spark DataFrame of ``orders`` (Spark input or ``spark=``), or None for pandas."""
+    if spark is None and not type(orders).__module__.startswith("pyspark"):
+        return None
+    from mktkit import spark as on_spark
+
+    return on_spark.as_spark(orders, spark, table="orders")
 
 
 def dormant_customers(

@@ -57,6 +57,8 @@ class FunnelResult(pd.DataFrame):
     levels : DataFrame
         One row per user who entered the funnel: the user column, ``level`` (the last step
         reached), the ``by`` columns and, when computed, ``entered_at`` and ``time_1..``.
+        For a funnel computed in Spark, a Spark DataFrame, persisted: call
+        ``result.levels.unpersist()`` when done with it.
     user_column : str
         Name of the user column in ``levels``.
 
@@ -72,6 +74,9 @@ class FunnelResult(pd.DataFrame):
     def users_at(self, step: int | str, *, dropped: bool = False, segment: Any = None) -> pd.Series:
         """User ids that reached ``step`` (or, with ``dropped=True``, reached the step before
         it and stopped there).
+
+        For a funnel computed in Spark the ids stay there: a one-column Spark DataFrame
+        (unordered), ready to join or to write out.
 
         Parameters
         ----------
@@ -96,6 +101,10 @@ class FunnelResult(pd.DataFrame):
         """
         k = _step_index(self, step)
         lv = self.levels
+        if not isinstance(lv, pd.DataFrame):  # levels kept in Spark
+            from mktkit import spark
+
+            return spark.users_at(self, k, dropped=dropped, segment=segment)
         if segment is not None:
             lv = lv[_segment_mask(lv, self.by_columns, segment)]
         if dropped:
@@ -130,7 +139,8 @@ def _step_index(result: pd.DataFrame, step: int | str) -> int:
     return int(step)
 
 
-def _segment_mask(lv: pd.DataFrame, by: list[str], segment: Any) -> np.ndarray:
+def segment_values(by: list[str], segment: Any) -> dict[str, Any]:
+    """``segment`` (a value, a tuple in ``by`` order or a mapping) as ``{by column: value}``."""
     if not by:
         raise InputError("this funnel has no segments (by=None)", column="segment")
     if isinstance(segment, Mapping):
@@ -144,8 +154,12 @@ def _segment_mask(lv: pd.DataFrame, by: list[str], segment: Any) -> np.ndarray:
         raise InputError(
             f"segment {segment!r} does not name one value per by column {by!r}", column="segment"
         )
+    return wanted
+
+
+def _segment_mask(lv: pd.DataFrame, by: list[str], segment: Any) -> np.ndarray:
     mask = np.ones(len(lv), dtype=bool)
-    for col, value in wanted.items():
+    for col, value in segment_values(by, segment).items():
         mask &= (lv[col].isna() if pd.isna(value) else lv[col] == value).to_numpy(bool)
     return mask
 
@@ -352,24 +366,42 @@ def _engine_levels(
         lv = funnel_pandas.levels(
             events, spec, user=user, time=time, event=event, by=by, detail=detail
         )
-    missing = lv.attrs.get("missing_names", [])
-    if missing:
-        empty = [
-            label
-            for label, names in zip(spec.labels, spec.step_names, strict=True)
-            if all(n in missing for n in names)
-        ]
-        msg = (
-            "event name(s) " + ", ".join(map(repr, missing)) + f" do not occur in column {event!r}"
-        )
-        if empty:
-            msg += "; so 0 users reach step(s) " + ", ".join(map(repr, empty))
-        warnings.warn(msg + ". Check the spelling of the steps.", FunnelWarning, stacklevel=3)
+    warn_missing_names(lv.attrs.get("missing_names", []), spec, event, stacklevel=4)
     if detail:
         for col in ["entered_at", *(f"time_{k}" for k in range(1, spec.n_steps + 1))]:
             lv[col] = _ns_to_datetime(lv[col])
     lv.attrs = {}
     return lv
+
+
+def warn_missing_names(
+    missing: Sequence[str], spec: FunnelSpec, event: str, stacklevel: int
+) -> None:
+    """Warn (:class:`FunnelWarning`) about funnel event names that never occur in the data."""
+    if not missing:
+        return
+    empty = [
+        label
+        for label, names in zip(spec.labels, spec.step_names, strict=True)
+        if all(n in missing for n in names)
+    ]
+    msg = "event name(s) " + ", ".join(map(repr, missing)) + f" do not occur in column {event!r}"
+    if empty:
+        msg += "; so 0 users reach step(s) " + ", ".join(map(repr, empty))
+    warnings.warn(msg + ". Check the spelling of the steps.", FunnelWarning, stacklevel=stacklevel)
+
+
+def _spark_input(events: Any, spark: Any, con: Any) -> Any:
+    """The Spark DataFrame to compute on, or None for the local engines (checked by name, so
+    that nothing imports pyspark unless the input comes from it)."""
+    if spark is None and not type(events).__module__.startswith("pyspark"):
+        return None
+    from mktkit import spark as on_spark
+
+    sdf = on_spark.as_spark(events, spark, table="events")
+    if sdf is not None and con is not None:
+        raise InputError("con= is a DuckDB connection; a Spark input runs in Spark", column="con")
+    return sdf
 
 
 def _ns_to_datetime(values: pd.Series) -> pd.Series:
@@ -379,8 +411,13 @@ def _ns_to_datetime(values: pd.Series) -> pd.Series:
 
 def _level_counts(lv: pd.DataFrame, n: int, by: list[str]) -> pd.DataFrame:
     """Users at each step: users whose level is at least the step's index."""
-    keys = [*by, "level"]
-    per = lv.groupby(keys, dropna=False).size().rename("n").reset_index()
+    per = lv.groupby([*by, "level"], dropna=False).size().rename("n").reset_index()
+    return counts_from_levels(per, n, by)
+
+
+def counts_from_levels(per: pd.DataFrame, n: int, by: list[str]) -> pd.DataFrame:
+    """``[by...], step_index, users`` from ``[by...], level, n`` (users per level and segment):
+    the small table every engine reduces its per-user levels to."""
     segments = per[by].drop_duplicates().reset_index(drop=True) if by else pd.DataFrame(index=[0])
     grid = segments.merge(pd.DataFrame({"step_index": range(1, n + 1)}), how="cross")
     if per.empty:
@@ -400,35 +437,121 @@ def _level_counts(lv: pd.DataFrame, n: int, by: list[str]) -> pd.DataFrame:
     return out[[*by, "step_index", "users"]]
 
 
-def _times_to_convert(lv: pd.DataFrame, n: int, by: list[str]) -> pd.DataFrame:
-    rows = []
+#: The time-to-convert columns and their quantile, as an exact fraction (numerator, denominator).
+TIME_QUANTILES = {"median_time_to_convert": (1, 2), "p90_time_to_convert": (9, 10)}
+
+
+def time_gaps(lv: pd.DataFrame, n: int) -> pd.DataFrame:
+    """``gap_2..gap_n``: integer nanoseconds from step ``k - 1`` to step ``k`` of each user's
+    reported chain (NA beyond the user's level)."""
+    out = pd.DataFrame(index=lv.index)
     for k in range(2, n + 1):  # a loop over steps
-        reached = lv[lv["level"] >= k]
-        gap = (reached[f"time_{k}"] - reached[f"time_{k - 1}"]).to_numpy("timedelta64[ns]")
-        frame = reached[by].assign(gap=gap.astype("int64").astype("float64"))
-        g = frame.groupby(by, dropna=False)["gap"] if by else frame["gap"]
-        med, p90 = g.median(), g.quantile(0.9)
-        part = (
-            pd.DataFrame({"m": med, "p": p90}).reset_index()
-            if by
-            else pd.DataFrame({"m": [med], "p": [p90]})
-        )
-        part["step_index"] = k
-        rows.append(part)
-    out = pd.concat(rows, ignore_index=True)
-    for src, col in (("m", "median_time_to_convert"), ("p", "p90_time_to_convert")):
-        out[col] = pd.to_timedelta(out[src].round(), unit="ns")
-    return out[[*by, "step_index", "median_time_to_convert", "p90_time_to_convert"]]
+        a = lv[f"time_{k - 1}"].to_numpy("datetime64[ns]").view("int64")
+        b = lv[f"time_{k}"].to_numpy("datetime64[ns]").view("int64")
+        gap = pd.array(b - a, dtype="Int64")
+        gap[(lv["level"] < k).to_numpy()] = pd.NA
+        out[f"gap_{k}"] = gap
+    return out
+
+
+def quantile_ranks(size: Any, q: tuple[int, int]) -> tuple[Any, Any, Any]:
+    """The 0-based ranks ``lo, hi`` of the two values a quantile interpolates between, and the
+    remainder ``rem``: the quantile is ``x[lo] + (x[hi] - x[lo]) * rem / den`` (the linear
+    rule of numpy/pandas: position ``(size - 1) * q``), in exact integer arithmetic.
+
+    Examples
+    --------
+    >>> quantile_ranks(3, (9, 10))   # position 1.8: between ranks 1 and 2, 8/10 of the way
+    (1, 2, 8)
+    """
+    num, den = q
+    pos = (size - 1) * num
+    lo = pos // den
+    rem = pos - lo * den
+    return lo, lo + (rem > 0), rem
+
+
+def quantile_rank_needed(rank: Any, size: Any, q: tuple[int, int]) -> Any:
+    """Whether 0-based ``rank`` (of ``size`` values) is one the quantile ``q`` interpolates
+    between: ``|rank * den - (size - 1) * num| < den``. Operators only, so the same expression
+    filters numpy arrays and Spark columns."""
+    num, den = q
+    x = rank * den - (size - 1) * num
+    return (x < den) & (x > -den)
+
+
+def times_from_ranks(ranked: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Median and p90 time to convert per segment and step from the ranked gaps.
+
+    ``ranked`` holds ``[by...], step_index, size, rank, gap``: for every segment and step
+    ``size`` users converted, and the rows are the gaps (integer nanoseconds) at the ranks
+    :func:`quantile_ranks` asks for (rank 0 = shortest). Each engine produces this small table;
+    the interpolation (rounded half to even, to the nanosecond) is computed here, exactly.
+    """
+    keys = [*by, "step_index"]
+    rows = []
+    for key, g in ranked.groupby(keys, dropna=False, sort=False):  # a few rows per step
+        size = int(g["size"].iloc[0])
+        at = dict(zip(g["rank"].astype(int), g["gap"].astype(int), strict=True))
+        values = []
+        for q in TIME_QUANTILES.values():
+            lo, hi, rem = quantile_ranks(size, q)
+            whole, frac = divmod(at[lo] * q[1] + (at[hi] - at[lo]) * rem, q[1])
+            if 2 * frac > q[1] or (2 * frac == q[1] and whole % 2):
+                whole += 1
+            values.append(whole)
+        rows.append((*(key if isinstance(key, tuple) else (key,)), *values))
+    cols = list(TIME_QUANTILES)
+    out = pd.DataFrame(rows, columns=[*keys, *cols])
+    for col in cols:
+        out[col] = pd.to_timedelta(pd.array(out[col].tolist(), dtype="Int64"), unit="ns")
+    out["step_index"] = out["step_index"].astype("int64")
+    return out
+
+
+def _times_to_convert(lv: pd.DataFrame, n: int, by: list[str]) -> pd.DataFrame:
+    gaps = time_gaps(lv, n)
+    parts = []
+    for k in range(2, n + 1):  # a loop over steps
+        reached = (lv["level"] >= k).to_numpy()
+        part = lv.loc[reached, by].assign(step_index=k, gap=gaps.loc[reached, f"gap_{k}"])
+        parts.append(part)
+    long = pd.concat(parts, ignore_index=True).sort_values([*by, "step_index", "gap"])
+    grp = long.groupby([*by, "step_index"], dropna=False, sort=False)
+    long["size"] = grp["gap"].transform("size")
+    long["rank"] = grp.cumcount()
+    need = np.zeros(len(long), dtype=bool)
+    for q in TIME_QUANTILES.values():
+        need |= quantile_rank_needed(long["rank"].to_numpy(), long["size"].to_numpy(), q)
+    return times_from_ranks(long[need], by)
+
+
+def period_start(when: pd.Series, freq: str) -> pd.Series:
+    """The start of the ``freq`` period holding each time (``funnel_trend``'s ``period``)."""
+    return when.dt.to_period(freq).dt.start_time
 
 
 def _result(
     lv: pd.DataFrame, spec: FunnelSpec, by: list[str], user: str, times: bool
 ) -> FunnelResult:
-    table = summarize(_level_counts(lv, spec.n_steps, by), spec.labels, by)
-    if times:
-        table = table.merge(
-            _times_to_convert(lv, spec.n_steps, by), on=[*by, "step_index"], how="left"
-        )
+    counts = _level_counts(lv, spec.n_steps, by)
+    return assemble(
+        counts, _times_to_convert(lv, spec.n_steps, by) if times else None, lv, spec, by, user
+    )
+
+
+def assemble(
+    counts: pd.DataFrame,
+    time_table: pd.DataFrame | None,
+    lv: Any,
+    spec: FunnelSpec,
+    by: list[str],
+    user: str,
+) -> FunnelResult:
+    """The :class:`FunnelResult` from the small tables every engine reduces to."""
+    table = summarize(counts, spec.labels, by)
+    if time_table is not None:
+        table = table.merge(time_table, on=[*by, "step_index"], how="left")
     res = FunnelResult(table)
     res.levels = lv
     res.user_column = user
@@ -450,8 +573,12 @@ def funnel_levels(
     detail: bool = False,
     engine: str = "duckdb",
     con: Any = None,
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Each user's level: the last step of their longest chain (see :func:`funnel`).
+
+    With a Spark input (see :func:`funnel`) the levels are a lazy Spark DataFrame with the
+    same columns, computed where the events are.
 
     Returns
     -------
@@ -470,6 +597,13 @@ def funnel_levels(
     """
     spec = FunnelSpec.build(steps, window=window, mode=mode, strict_increase=strict_increase)
     by = _by_list(by)
+    sdf = _spark_input(events, spark, con)
+    if sdf is not None:
+        from mktkit import spark as on_spark
+
+        return on_spark.funnel_levels(
+            sdf, spec, user=user, time=time, event=event, by=by, detail=detail or bool(by)
+        )
     return _engine_levels(
         events,
         spec,
@@ -497,14 +631,16 @@ def funnel(
     times: bool = False,
     engine: str = "duckdb",
     con: Any = None,
+    spark: Any = None,
 ) -> FunnelResult:
     """An event funnel with ClickHouse ``windowFunnel`` semantics (DESIGN.md section 5).
 
     Parameters
     ----------
-    events : DataFrame, str or Path, or duckdb relation
+    events : DataFrame, str or Path, duckdb relation, or Spark DataFrame
         The event log: a DataFrame, a Parquet file or glob (read by DuckDB without loading it
-        into memory), or a DuckDB relation.
+        into memory), a DuckDB relation, or a Spark DataFrame (computed in Spark, see
+        :mod:`mktkit.spark`; then ``engine`` does not apply).
     steps : list or dict
         Two or more steps; a step is an event name or a list of names (any of them fills it).
         A dict maps display labels to steps. A step may repeat an earlier step's event: one
@@ -539,13 +675,17 @@ def funnel(
     con : duckdb connection, optional
         Run in this connection (its memory limit, temp directory, threads); its temporary
         ``mk_*`` tables are dropped afterwards.
+    spark : SparkSession, optional
+        Compute in Spark: ``events`` is then a table name of the session's catalog, a Spark
+        DataFrame, or a pandas DataFrame that is uploaded first.
 
     Returns
     -------
     FunnelResult
         ``[by...], step, step_index, users, conversion_from_previous, conversion_from_first,
         drop_off, drop_off_count, biggest_leak`` [, ``median_time_to_convert``,
-        ``p90_time_to_convert``]; ``result.levels`` and ``result.users_at(step)``.
+        ``p90_time_to_convert``]; ``result.levels`` and ``result.users_at(step)`` (Spark
+        DataFrames when computed in Spark).
 
     Raises
     ------
@@ -582,6 +722,11 @@ def funnel(
             column="times",
             fix="use mode='ordered' for times to convert",
         )
+    sdf = _spark_input(events, spark, con)
+    if sdf is not None:
+        from mktkit import spark as on_spark
+
+        return on_spark.funnel(sdf, spec, user=user, time=time, event=event, by=by, times=times)
     lv = _engine_levels(
         events,
         spec,
@@ -610,6 +755,7 @@ def funnel_trend(
     *,
     engine: str = "duckdb",
     con: Any = None,
+    spark: Any = None,
 ) -> FunnelResult:
     """Conversion by the period in which users entered the funnel.
 
@@ -651,10 +797,17 @@ def funnel_trend(
             column="freq",
             fix='use "D", "W", "M", "Q" or "Y"',
         ) from None
+    sdf = _spark_input(events, spark, con)
+    if sdf is not None:
+        from mktkit import spark as on_spark
+
+        return on_spark.funnel(
+            sdf, spec, user=user, time=time, event=event, by=by, times=False, freq=freq
+        )
     lv = _engine_levels(
         events, spec, user=user, time=time, event=event, by=by, detail=True, engine=engine, con=con
     )
-    lv.insert(1, "period", lv["entered_at"].dt.to_period(freq).dt.start_time)
+    lv.insert(1, "period", period_start(lv["entered_at"], freq))
     return _result(lv, spec, ["period", *by], user, times=False)
 
 

@@ -50,9 +50,10 @@ def to_ns(values: pd.Series, *, table: str, column: str) -> pd.Series:
     if pd.api.types.is_datetime64_dtype(values.dtype):
         parsed = values
     elif pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
-        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce")
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        # utc=True: text with an offset is converted to UTC, naive text keeps its wall clock,
+        # and a mix of offsets (pandas refuses it otherwise) is fine
+        parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     else:
         raise InputError(
             f"column holds {values.dtype} values, not timestamps",
