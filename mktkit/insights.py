@@ -1573,6 +1573,7 @@ def leak_onset(
     from mktkit.funnel import funnel_trend
     from mktkit.funnel_spec import FunnelSpec
     from mktkit.kpi import _check_month
+    from mktkit.spark import is_spark_dataframe
 
     start = _check_month(month)
     for name, value, low in (("months_before", months_before, 0), ("min_days", min_days, 1)):
@@ -1596,15 +1597,20 @@ def leak_onset(
             fix="name a later step of the funnel as to_step",
         )
     require_columns(events, [user, time, event], table="events")
-    if not pd.api.types.is_datetime64_any_dtype(events[time]):
-        raise InputError(
-            "is not a date-time column",
-            table="events",
-            column=time,
-            fix="parse it first, e.g. events[time] = pd.to_datetime(events[time])",
-        )
-    data_end = events[time].max()
-    ev = select_region(events, region, table="events") if region != "all" else events
+    on_spark = is_spark_dataframe(events)  # then the daily funnel runs in Spark
+    if on_spark:
+        data_end = pd.Timestamp(events.agg({time: "max"}).first()[0])
+        ev = events if region == "all" else events[events["region"] == region]
+    else:
+        if not pd.api.types.is_datetime64_any_dtype(events[time]):
+            raise InputError(
+                "is not a date-time column",
+                table="events",
+                column=time,
+                fix="parse it first, e.g. events[time] = pd.to_datetime(events[time])",
+            )
+        data_end = events[time].max()
+        ev = select_region(events, region, table="events") if region != "all" else events
     first = start - pd.DateOffset(months=months_before)
     last = start + pd.offsets.MonthEnd(0)
     wnd = None if window is None else pd.Timedelta(window)
@@ -1612,7 +1618,7 @@ def leak_onset(
     part = ev[(ev[time] >= first) & (ev[time] < horizon)]
     sub = {labels[k]: list(spec.step_names[k]) for k in range(i, j + 1)}
     every_day = pd.date_range(first, last, freq="D")
-    if len(part):
+    if on_spark or len(part):
         trend = funnel_trend(part, sub, freq="D", window=window, user=user, time=time, event=event)
         wide = trend.pivot(index="period", columns="step_index", values="users")
         entered = wide[1].reindex(every_day, fill_value=0).to_numpy("int64")
@@ -1702,10 +1708,13 @@ def insights_for(
     region: str = "all",
     lang: str = "zh",
     top: int | None = None,
+    events: Any = None,
     **computed: Any,
 ) -> pd.DataFrame:
     """Compute every input with the kit (as the monthly review does) and call :func:`insights`.
 
+    ``events``: the event log to use instead of ``data["events"]``, e.g. a Spark DataFrame
+    of a data lake's events (the funnel's leak onset then runs in Spark).
     ``computed``: inputs of :func:`insights` a caller already has (the review passes the
     results its sections showed, e.g. ``kpis=``, ``funnel=``, ``anomalies=``); only the others
     are computed, so nothing is computed twice.
@@ -1746,8 +1755,8 @@ def insights_for(
     if "kpis" not in kw and _has(data, "kpi_targets"):
         kw["kpis"] = mk.kpi_review(data, month, region)
     leak = None
-    if _has(data, "events"):
-        events = data["events"]
+    if events is not None or _has(data, "events"):
+        events = data["events"] if events is None else events
         steps = list(REVIEW_STEPS)
         if "funnel" not in kw:
             previous, current = mk.month_funnels(events, steps, month, region=region)

@@ -442,6 +442,7 @@ def _render(
     manifest = _manifest(spec, values, nb_in, found)
     if (
         not force
+        and found.reusable
         and _fingerprint(final) == manifest["fingerprint"]
         and (not pdf or (final / "report.pdf").is_file())
     ):

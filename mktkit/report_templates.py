@@ -9,7 +9,7 @@ Examples
 --------
 >>> from mktkit.report_templates import TEMPLATES
 >>> [p.name for p in TEMPLATES["monthly_review"].params]
-['month', 'region', 'lang', 'data_dir']
+['month', 'region', 'lang', 'data_dir', 'spark_events']
 >>> TEMPLATES["monthly_review"].folder_name({"month": "2026-10", "region": "all", "lang": "zh"})
 'monthly_review-2026-10-all-zh'
 """
@@ -70,6 +70,9 @@ class Inputs:
 
     files: dict[str, Path]  # name -> file, hashed into the manifest
     data_end: str | None = None  # last day of data, shown in the footer
+    # False when the report reads something the manifest cannot hash (a Spark table that may
+    # change): such a report is rendered again every time instead of reused
+    reusable: bool = True
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,17 @@ def _prepare_monthly(values: dict[str, Any]) -> Inputs:
         )
     end = max(data["orders"]["order_date"].max(), cd["date"].max())
     present = {name: p for name, p in data.files.items() if p.is_file()}
-    return Inputs(files=present, data_end=str(end.date()))
+    if values.get("spark_events"):
+        import importlib.util
+
+        if importlib.util.find_spec("pyspark") is None:
+            raise InputError(
+                "spark_events needs PySpark, which is not installed",
+                column="spark_events",
+                fix="pip install 'mktkit[spark]' (and Java 17+), or leave spark_events out",
+            )
+        present.pop("events", None)  # the funnel reads Spark, not the folder's events file
+    return Inputs(files=present, data_end=str(end.date()), reusable=not values.get("spark_events"))
 
 
 def _yaml_param(name: str, what: str) -> Param:
@@ -318,6 +331,17 @@ TEMPLATES: dict[str, Template] = {
             Param("region", str, "all", "a region of the data, or 'all'"),
             _LANG,
             _DATA,
+            Param(
+                "spark_events",
+                str,
+                None,
+                "the event log in Spark, for the funnel: a table of the session's catalog "
+                "or a Parquet path/glob, read through the SparkSession your environment "
+                "configures (default: events.parquet of data_dir)",
+                pattern=re.compile(r"^[\w.:/*?=\-\[\]]+$"),
+                pattern_hint="a table name such as lake.events, or a path such as "
+                "s3a://bucket/events/*.parquet",
+            ),
         ),
         name_parts=("month", "region", "lang"),
         prepare=_prepare_monthly,
