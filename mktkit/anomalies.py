@@ -36,6 +36,7 @@ from mktkit.errors import (
     require_columns,
     select_region,
 )
+from mktkit.memo import memoized
 
 #: Scale that makes the MAD a consistent estimator of the standard deviation (normal data).
 MAD_SCALE = 1.4826
@@ -425,6 +426,7 @@ REVIEW_METRICS: tuple[str, ...] = (
 )
 
 
+@memoized
 def anomaly_review(
     data: Mapping[str, pd.DataFrame],
     month: str,

@@ -38,6 +38,7 @@ from mktkit.errors import (
     select_region,
 )
 from mktkit.kpi import DIRECTIONS
+from mktkit.memo import memoized
 
 #: Volumes added up per group; ``leads`` and ``new_customers`` are optional in the input.
 VOLUMES: tuple[str, ...] = (
@@ -857,6 +858,7 @@ def budget_reallocation(
 # The month's channel table (for the monthly review)
 
 
+@memoized
 def channel_review(
     data: Mapping[str, pd.DataFrame], month: str, region: str = "all", **curve_options: object
 ) -> pd.DataFrame:

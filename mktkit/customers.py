@@ -53,6 +53,7 @@ from mktkit.errors import (
     numeric_column,
     require_columns,
 )
+from mktkit.memo import memoized
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -942,6 +943,7 @@ def reactivation(
     )
 
 
+@memoized
 def customer_review(
     data: Any,
     month: str,

@@ -28,6 +28,7 @@ from mktkit.errors import (
     require_columns,
     select_region,
 )
+from mktkit.memo import memoized
 
 #: Headline metrics in display order, with the direction in which they are good.
 HEADLINE_METRICS: dict[str, str] = {
@@ -133,6 +134,7 @@ def _figures(orders: pd.DataFrame, channel_daily: pd.DataFrame, first_order: pd.
     }
 
 
+@memoized
 def headline(data: Mapping[str, pd.DataFrame], month: str, region: str = "all") -> pd.DataFrame:
     """Headline figures of a month with the change against the previous month and last year.
 
@@ -211,6 +213,7 @@ def headline(data: Mapping[str, pd.DataFrame], month: str, region: str = "all") 
     return out
 
 
+@memoized
 def monthly_totals(data: Mapping[str, pd.DataFrame], region: str = "all") -> pd.DataFrame:
     """Revenue, orders, spend and ROAS for every calendar month of the data.
 
@@ -758,6 +761,7 @@ def kpi_actuals(
     return out
 
 
+@memoized
 def kpi_review(
     data: Mapping[str, pd.DataFrame],
     month: str,

@@ -603,6 +603,13 @@ def _batch_one(template: str, params: dict[str, Any], out_dir: str, force: bool)
     return BatchItem(params, status, path, "", time.perf_counter() - started)
 
 
+def _batch_group(
+    template: str, combos: list[dict[str, Any]], out_dir: str, force: bool
+) -> list[BatchItem]:
+    """Reports that differ only in language, rendered in turn by one worker."""
+    return [_batch_one(template, c, out_dir, force) for c in combos]
+
+
 def batch(
     template: str,
     grid: Mapping[str, Sequence[Any]],
@@ -637,14 +644,23 @@ def batch(
     combos = expand_grid(grid)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # The languages of one report go to one worker, one after the other: its warm kernel then
+    # computes the numbers once (mktkit.memo) and only words and figures are redone.
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for c in combos:
+        groups.setdefault(tuple((k, v) for k, v in c.items() if k != "lang"), []).append(c)
     # "spawn": every worker is a fresh interpreter (no forked locks or threads of the caller)
     context = multiprocessing.get_context("spawn")
+    done: dict[int, BatchItem] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = [pool.submit(_batch_one, template, c, str(out), force) for c in combos]
+        futures = [pool.submit(_batch_group, template, g, str(out), force) for g in groups.values()]
         for future in as_completed(futures):
-            if on_done is not None:
-                on_done(future.result())
-    items = [f.result() for f in futures]
+            for item in future.result():
+                done[id(item)] = item
+                if on_done is not None:
+                    on_done(item)
+    by_params = {json.dumps(i.params, sort_keys=True): i for i in done.values()}
+    items = [by_params[json.dumps(c, sort_keys=True)] for c in combos]
     write_index(out, template, items)
     return items
 
