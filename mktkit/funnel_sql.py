@@ -153,7 +153,14 @@ class Source:
         if typ == "DATE":
             return f"epoch_ns(CAST({col} AS TIMESTAMP))"
         if typ in ("VARCHAR", "STRING") or typ.startswith("ENUM"):
-            return f"epoch_ns(TRY_CAST(CAST({col} AS VARCHAR) AS TIMESTAMP))"
+            # as the pandas engine: text with an offset (or Z) is the instant in UTC, naive
+            # text keeps its wall clock (a plain TIMESTAMP cast would drop the offset)
+            text = f"trim(CAST({col} AS VARCHAR))"
+            return (
+                f"CASE WHEN regexp_matches({text}, '(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+                f"THEN epoch_ns(TRY_CAST({text} AS TIMESTAMPTZ)) "
+                f"ELSE epoch_ns(TRY_CAST({text} AS TIMESTAMP)) END"
+            )
         raise InputError(
             f"column holds {typ} values, not timestamps",
             table=self.table,

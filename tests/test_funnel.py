@@ -607,3 +607,18 @@ def test_an_unrelated_event_changes_nothing(rows, steps, extra):
         a = funnel_levels(ev, steps, window="15min", mode="strict").set_index("user_id")["level"]
         b = funnel_levels(more, steps, window="15min", mode="strict").set_index("user_id")["level"]
         assert (b.reindex(a.index, fill_value=0) <= a).all()
+
+
+def test_text_times_with_an_offset_are_instants(engine):
+    # User 1: a at 10:00+08:00 = 02:00 UTC, b at 03:00 (naive text keeps its wall clock): one
+    # hour later, inside the 2 h window. Read without its offset, a would be at 10:00, after b,
+    # and user 1 would stop at a. User 2: a at 10:00Z, b at 12:00: the boundary counts.
+    ev = pd.DataFrame(
+        {
+            "user_id": [1, 1, 2, 2],
+            "event": ["a", "b", "a", "b"],
+            "ts": ["2025-03-01T10:00:00+08:00", "2025-03-01 03:00:00",
+                   "2025-03-01 10:00:00Z", "2025-03-01T12:00:00"],
+        }
+    )  # fmt: skip
+    assert mk.funnel(ev, ["a", "b"], window="2h", engine=engine)["users"].tolist() == [2, 2]
