@@ -226,3 +226,15 @@ def test_a_near_miss_on_a_count_gets_the_hint_not_the_rounding_message():
         assert "round" not in message and "Count the rows." in message
     finally:
         del _REGISTRY["99.7"]
+
+
+def test_a_set_of_rows_may_come_as_lists_or_arrays():
+    import pandas as pd
+
+    # 01.4 asks for the (region, metric) rows that are red in 2026-10: east CAC and north
+    # revenue (data/sample/README.md, fact 9). A learner's natural answer is a list of lists.
+    red = pd.DataFrame({"region": ["north", "east"], "metric": ["revenue", "cac"]})
+    assert training.check("01.4", red.to_numpy().tolist())
+    assert training.check("01.4", list(red.itertuples(index=False, name=None)))
+    assert training.check("01.4", red.to_numpy())
+    assert not training.check("01.4", [["north", "revenue"]])

@@ -238,6 +238,10 @@ def _close(a: Any, b: Any, ex: Exercise) -> bool:
 
 
 def _norm(item: Any) -> Any:
+    import numpy as np
+
+    if isinstance(item, list | tuple | np.ndarray):  # a row, e.g. from .to_numpy().tolist()
+        return tuple(_norm(x) for x in item)
     if isinstance(item, str):
         return item.strip().casefold()
     if _is_number(item) and float(item).is_integer():
