@@ -44,7 +44,13 @@ def test_bad_parameters_are_refused(template, params, column, words):
 
 def test_defaults_are_filled_in():
     spec, values = validate_params("monthly_review", {"region": "east"})
-    assert values == {"month": "2026-10", "region": "east", "lang": "zh", "data_dir": None}
+    assert values == {
+        "month": "2026-10",
+        "region": "east",
+        "lang": "zh",
+        "data_dir": None,
+        "spark_events": None,
+    }
     assert spec.folder_name(values) == "monthly_review-2026-10-east-zh"
 
 
@@ -113,6 +119,7 @@ def test_manifest_hashes_every_input(rendered):
         "region": "all",
         "lang": "zh",
         "data_dir": None,
+        "spark_events": None,
     }
     files = sorted(p for p in SAMPLE.iterdir() if p.suffix in {".csv", ".parquet", ".yaml"})
     assert sorted(manifest["inputs"]) == sorted(p.stem for p in files)
