@@ -26,19 +26,9 @@ def test_committed_without_outputs(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_notebook_executes(path, tmp_path):
-    import papermill
+    from notebook_run import execute
 
-    out = tmp_path / path.name
-    papermill.execute_notebook(
-        str(path),
-        str(out),
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(path.parent),
-        execution_timeout=600,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    nb = nbformat.read(out, as_version=4)
+    nb = execute(path, tmp_path / path.name, cwd=path.parent)
     errors = [
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]

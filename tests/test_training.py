@@ -162,20 +162,10 @@ def test_fill_cell_replaces_the_placeholder_and_requires_the_check():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", COURSE, ids=lambda p: p.name)
 def test_solutions_build_passes_every_check(path, tmp_path):
-    import papermill
+    from notebook_run import execute
 
     built = training.build_solutions(tmp_path, [path])[0]
-    out = tmp_path / ("run-" + path.name)
-    papermill.execute_notebook(
-        str(built),
-        str(out),
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(path.parent),
-        execution_timeout=600,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    nb = nbformat.read(out, as_version=4)
+    nb = execute(built, tmp_path / ("run-" + path.name), cwd=path.parent)
     texts = [
         o.get("data", {}).get("text/plain", "")
         for c in nb.cells
