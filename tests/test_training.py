@@ -57,11 +57,36 @@ def _shown(expected) -> list[str]:
 
 
 def test_the_course_has_seven_notebooks_in_two_languages():
-    numbers = sorted({p.name[:2] for p in COURSE})
-    assert numbers == [f"{n:02d}" for n in range(1, 8)]
-    for p in COURSE:
-        twin = p.with_name(p.stem.removesuffix(".zh") + ".zh.ipynb")
-        assert twin.is_file() if not p.stem.endswith(".zh") else True, p.name
+    english = [p for p in COURSE if not p.stem.endswith(".zh")]
+    assert [p.name[:2] for p in english] == [f"{n:02d}" for n in range(1, 8)]
+    assert sorted(COURSE) == sorted([*english, *(p.with_suffix(".zh.ipynb") for p in english)])
+
+
+# The model solutions against figures known without them: data/sample/README.md (the planted
+# facts and their exact counts and amounts). (value, absolute tolerance): the README rounds
+# some figures, so those are checked to its last digit.
+KNOWN = {
+    "01.2": (223886.83 / 263400, 1e-9),  # fact 9: north revenue / target, both exact
+    "01.3": (118.21 / 147.76, 5e-5),  # fact 9: east CAC target / actual (actual to the cent)
+    "01.4": ({("north", "revenue"), ("east", "cac")}, None),  # fact 9: the two reds
+    "02.3": ("purchase", None),  # fact 6: the leak is checkout -> purchase
+    "03.1": (1.10, 0.005),  # fact 4: display ROAS 2026-10
+    "04.1": (0.185, 0.0005),  # orders.csv: 18.5 % of buyers within 2025-11..2026-10
+    "04.4": (2992, 0),  # fact 7: 3+ orders, none after 2026-06-30
+    "05.1": ((1745 / 24198) / (1446 / 23802) - 1, 1e-12),  # fact 8: the arms' counts
+    "05.2": ("free_shipping_banner", None),  # fact 8: the SRM
+    "05.4": (19.4, 0.05),  # nps.csv: west NPS
+}
+
+
+@pytest.mark.parametrize("id", sorted(KNOWN))
+def test_solutions_agree_with_the_documented_figures(id):
+    expected, tol = KNOWN[id]
+    answer = _expected(id)
+    if tol is None:
+        assert answer == expected
+    else:
+        assert abs(float(answer) - expected) <= tol, answer
 
 
 @pytest.mark.parametrize("path", [p for p in COURSE if not p.stem.endswith(".zh")], ids=str)
