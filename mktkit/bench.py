@@ -23,7 +23,7 @@ from typing import Any
 
 from mktkit.errors import InputError, check_argument
 
-ENGINES = ("pandas", "duckdb", "spark")
+ENGINES = ("pandas", "duckdb", "scan", "spark")
 STEPS = ["visit", "view_product", "add_to_cart", "checkout", "purchase"]
 WINDOW = "7D"
 
@@ -53,9 +53,9 @@ def run_bench(
 
     Parameters
     ----------
-    engine : {"pandas", "duckdb", "spark"}
-        ``"pandas"`` and ``"duckdb"`` are :func:`mktkit.funnel` engines on the file; ``"spark"``
-        reads the file with ``spark.read.parquet`` and computes in Spark.
+    engine : {"pandas", "duckdb", "scan", "spark"}
+        ``"pandas"``, ``"duckdb"`` and ``"scan"`` are :func:`mktkit.funnel` engines on the
+        file; ``"spark"`` reads the file with ``spark.read.parquet`` and computes in Spark.
     spark : SparkSession, optional
         The session for ``"spark"``; default a local session (:func:`mktkit.spark.local_session`
         with ``master``), started before the clock.

@@ -231,7 +231,7 @@ def course(
 
 @app.command()
 def bench(
-    engine: Annotated[str, typer.Option(help="pandas, duckdb or spark")] = "duckdb",
+    engine: Annotated[str, typer.Option(help="pandas, duckdb, scan or spark")] = "duckdb",
     events: Annotated[int, typer.Option(help="rows of the generated events log")] = 1_000_000,
     out_dir: Annotated[
         Path, typer.Option("--out", help="folder of the generated logs (reused)")

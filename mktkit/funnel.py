@@ -11,8 +11,10 @@ previous step, every tied step marked). Event funnels can add ``median_time_to_c
 The event funnels return a :class:`FunnelResult`: a DataFrame that also holds the per-user
 levels, so that ``result.users_at("purchase", dropped=True)`` lists who to follow up with.
 
-The event-log semantics are in DESIGN.md section 5; the engines are
-:mod:`mktkit.funnel_sql` (DuckDB, the default) and :mod:`mktkit.funnel_pandas`.
+The event-log semantics are in DESIGN.md section 5; the engines are :mod:`mktkit.funnel_sql`
+(DuckDB: every funnel, logs larger than memory), :mod:`mktkit.funnel_pandas` and
+:mod:`mktkit.funnel_scan` (ClickHouse's one pass, compiled: the plain ordered funnel of a large
+log). ``engine="auto"``, the default, takes the scan for the logs it suits and DuckDB otherwise.
 
 Examples
 --------
@@ -39,7 +41,7 @@ import pandas as pd
 from mktkit.errors import InputError, check_argument, require_columns
 from mktkit.funnel_spec import FunnelSpec
 
-ENGINES = ("duckdb", "pandas")
+ENGINES = ("auto", "duckdb", "pandas", "scan")
 #: McClure's pirate metrics, in their usual order.
 AARRR_STAGES = ("acquisition", "activation", "retention", "referral", "revenue")
 RATE_COLUMNS = ["conversion_from_previous", "conversion_from_first", "drop_off"]
@@ -352,7 +354,17 @@ def _engine_levels(
     for name, value in (("user", user), ("time", time), ("event", event)):
         if not isinstance(value, str):
             raise InputError(f"{name} must be a column name, got {value!r}", column=name)
-    if engine == "duckdb":
+    if engine == "auto":
+        engine = _auto_engine(events, spec, by=by, detail=detail, con=con)
+    if engine == "scan":
+        if con is not None:
+            raise InputError("con= is for engine='duckdb'", column="con")
+        from mktkit import funnel_scan
+
+        lv = funnel_scan.levels(
+            events, spec, user=user, time=time, event=event, by=by, detail=detail
+        )
+    elif engine == "duckdb":
         from mktkit import funnel_sql
 
         lv = funnel_sql.levels(
@@ -372,6 +384,29 @@ def _engine_levels(
             lv[col] = _ns_to_datetime(lv[col])
     lv.attrs = {}
     return lv
+
+
+def _auto_engine(events: Any, spec: FunnelSpec, *, by: list[str], detail: bool, con: Any) -> str:
+    """``"scan"`` for a large log the compiled pass answers exactly and that fits in memory,
+    else ``"duckdb"`` (every funnel, any size: it spills to disk)."""
+    if con is not None or isinstance(events, duckdb_relation_types()):
+        return "duckdb"
+    from mktkit import funnel_scan
+
+    if funnel_scan.supports(spec, by=by, detail=detail) is not None:
+        return "duckdb"
+    rows = funnel_scan.row_count(events)
+    if rows is None or rows < funnel_scan.AUTO_MIN_ROWS or not funnel_scan.fits_in_memory(rows):
+        return "duckdb"
+    return "scan" if funnel_scan.available() else "duckdb"
+
+
+def duckdb_relation_types() -> tuple[type, ...]:
+    """DuckDB's relation type, without importing duckdb for a DataFrame or a path."""
+    import sys
+
+    mod = sys.modules.get("duckdb")
+    return (mod.DuckDBPyRelation,) if mod is not None else ()
 
 
 def warn_missing_names(
@@ -571,7 +606,7 @@ def funnel_levels(
     strict_increase: bool = False,
     *,
     detail: bool = False,
-    engine: str = "duckdb",
+    engine: str = "auto",
     con: Any = None,
     spark: Any = None,
 ) -> pd.DataFrame:
@@ -629,7 +664,7 @@ def funnel(
     strict_increase: bool = False,
     *,
     times: bool = False,
-    engine: str = "duckdb",
+    engine: str = "auto",
     con: Any = None,
     spark: Any = None,
 ) -> FunnelResult:
@@ -670,8 +705,12 @@ def funnel(
     times : bool
         Add ``median_time_to_convert`` and ``p90_time_to_convert`` (time from the previous
         step along each user's reported chain; ordered and strict modes).
-    engine : {"duckdb", "pandas"}
-        Where the computation runs; both give the same numbers.
+    engine : {"auto", "duckdb", "pandas", "scan"}
+        Where the computation runs; all give the same numbers. ``"scan"``
+        (:mod:`mktkit.funnel_scan`, ClickHouse's one pass compiled with numba) computes the
+        ordered funnel without ``by``, times, ``strict_increase`` or a name in two steps, in
+        memory; ``"duckdb"`` computes every funnel, on logs larger than memory too. ``"auto"``
+        takes the scan for logs of a million rows or more that it computes, else DuckDB.
     con : duckdb connection, optional
         Run in this connection (its memory limit, temp directory, threads); its temporary
         ``mk_*`` tables are dropped afterwards.
@@ -753,7 +792,7 @@ def funnel_trend(
     mode: str = "ordered",
     strict_increase: bool = False,
     *,
-    engine: str = "duckdb",
+    engine: str = "auto",
     con: Any = None,
     spark: Any = None,
 ) -> FunnelResult:

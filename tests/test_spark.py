@@ -409,13 +409,13 @@ def test_bench_command_gives_the_same_users_on_every_engine(spark, tmp_path):
     from mktkit.cli import app
 
     lines = {}
-    for engine in ("pandas", "duckdb", "spark"):
+    for engine in ("pandas", "duckdb", "scan", "spark"):
         run = CliRunner().invoke(
             app, ["bench", "--engine", engine, "--events", "20000", "--out", str(tmp_path)]
         )
         assert run.exit_code == 0, run.output
         lines[engine] = run.output.split("users per step: ")[1].strip()
-    assert lines["pandas"] == lines["duckdb"] == lines["spark"]
+    assert lines["pandas"] == lines["duckdb"] == lines["scan"] == lines["spark"]
     assert [p.name for p in tmp_path.iterdir()] == ["events_20000.parquet"]  # generated once
     bad = CliRunner().invoke(app, ["bench", "--engine", "polars", "--events", "10"])
     assert bad.exit_code == 2 and "'polars' is not allowed" in bad.output

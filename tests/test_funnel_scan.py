@@ -1,0 +1,211 @@
+"""The scan engine (mktkit.funnel_scan): what it refuses, when ``engine="auto"`` takes it, and the
+inputs it reads itself (Parquet files, user ids, time units). Its semantics are held to the other
+engines by tests/test_funnel.py (every ordered case runs on it) and to ClickHouse user by user by
+tests/test_funnel_chdb.py.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import mktkit as mk
+from mktkit import funnel_scan
+from mktkit.errors import InputError
+from mktkit.funnel import FunnelWarning, _auto_engine, funnel_levels
+from mktkit.funnel_spec import FunnelSpec
+
+pytestmark = pytest.mark.filterwarnings("ignore::mktkit.funnel.FunnelWarning")
+
+T0 = pd.Timestamp("2025-03-01 09:00:00")
+STEPS = ["visit", "view_product", "add_to_cart"]
+SAMPLE_EVENTS = Path(__file__).resolve().parents[1] / "data" / "sample" / "events.parquet"
+CHECKOUT = ["visit", "view_product", "add_to_cart", "checkout", "purchase"]
+
+
+def log(*rows) -> pd.DataFrame:
+    """Rows (user, seconds after T0, event) as an event table."""
+    return pd.DataFrame(
+        {
+            "user_id": [r[0] for r in rows],
+            "ts": [T0 + pd.Timedelta(seconds=r[1]) for r in rows],
+            "event": [r[2] for r in rows],
+        }
+    )
+
+
+def as_dict(lv: pd.DataFrame) -> dict:
+    return dict(zip(lv["user_id"], lv["level"], strict=True))
+
+
+# user 1 reaches the cart, user 2 views, user 3 only visits, user 4 never visits
+SMALL = log(
+    (1, 0, "visit"),
+    (1, 5, "view_product"),
+    (1, 9, "add_to_cart"),
+    (2, 1, "visit"),
+    (2, 2, "view_product"),
+    (3, 3, "visit"),
+    (4, 4, "add_to_cart"),
+)
+SMALL_LEVELS = {1: 3, 2: 2, 3: 1}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "why"),
+    [
+        ({"mode": "strict"}, "mode='strict'"),
+        ({"mode": "unordered"}, "mode='unordered'"),
+        ({"strict_increase": True}, "strict_increase=True"),
+        ({"steps": ["visit", "view_product", "visit"]}, "an event name in two steps"),
+        ({"by": "event"}, "by="),
+        ({"detail": True}, "times to convert"),
+    ],
+)
+def test_what_the_scan_does_not_compute_is_refused_by_name(kwargs, why):
+    kwargs = {"steps": STEPS, **kwargs}
+    with pytest.raises(InputError, match=f"scan engine does not compute funnels with {why}"):
+        funnel_levels(SMALL, engine="scan", **kwargs)
+    # the same funnel on the default engine is computed (by DuckDB)
+    assert not funnel_levels(SMALL, **kwargs).empty
+
+
+def test_auto_takes_the_scan_for_large_logs_it_computes(monkeypatch):
+    spec = FunnelSpec.build(STEPS, window="7D")
+    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"  # small
+    monkeypatch.setattr(funnel_scan, "AUTO_MIN_ROWS", 5)
+    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "scan"
+    assert _auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "scan"
+    assert _auto_engine(SMALL, spec, by=["event"], detail=False, con=None) == "duckdb"
+    assert _auto_engine(SMALL, spec, by=[], detail=True, con=None) == "duckdb"
+    strict = FunnelSpec.build(STEPS, window="7D", mode="strict")
+    assert _auto_engine(SMALL, strict, by=[], detail=False, con=None) == "duckdb"
+    # a log too large for memory goes to DuckDB, which spills to disk
+    monkeypatch.setattr(funnel_scan, "BYTES_PER_ROW", 2**60)
+    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"
+
+
+def test_the_sample_log_gives_the_same_levels_as_duckdb_user_by_user():
+    path = str(SAMPLE_EVENTS)
+    scan = funnel_levels(path, CHECKOUT, window="7D", engine="scan")
+    duck = funnel_levels(path, CHECKOUT, window="7D", engine="duckdb")
+    assert len(scan) > 50_000
+    pd.testing.assert_frame_equal(scan, duck, check_dtype=False)
+    # the same rows in another order (not by time): the pass sorts them first
+    ev = pd.read_parquet(path, columns=["user_id", "ts", "event"])
+    shuffled = ev.sample(frac=1, random_state=7).reset_index(drop=True)
+    again = funnel_levels(shuffled, CHECKOUT, window="7D", engine="scan")
+    pd.testing.assert_frame_equal(again, duck, check_dtype=False)
+
+
+def test_parquet_files_and_globs(tmp_path):
+    path = tmp_path / "events.parquet"
+    SMALL.to_parquet(path)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == SMALL_LEVELS
+    # two files whose rows interleave in time: read together, then put in time order
+    SMALL.iloc[[0, 2, 4, 6]].to_parquet(tmp_path / "part-1.parquet")
+    SMALL.iloc[[1, 3, 5]].to_parquet(tmp_path / "part-2.parquet")
+    glob = str(tmp_path / "part-*.parquet")
+    assert as_dict(funnel_levels(glob, STEPS, engine="scan")) == SMALL_LEVELS
+    with pytest.raises(InputError, match="no such file"):
+        funnel_levels(str(tmp_path / "nope.parquet"), STEPS, engine="scan")
+    with pytest.raises(InputError, match="missing column"):
+        funnel_levels(str(path), STEPS, engine="scan", user="customer_id")
+
+
+def test_parquet_that_needs_checks_is_read_by_duckdb_which_names_the_file_row(tmp_path):
+    bad = SMALL.copy()
+    bad.loc[2, "ts"] = pd.NaT
+    path = tmp_path / "ev.parquet"
+    bad.to_parquet(path)
+    with pytest.raises(InputError, match=r"events\.ts: 1 row\(s\).*rows: 3"):
+        funnel_levels(str(path), STEPS, engine="scan")
+    # text times in the file: parsed in DuckDB, the same levels
+    text = SMALL.assign(ts=SMALL["ts"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+    text.to_parquet(path)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == SMALL_LEVELS
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [7, 7, 7, 3, 3, 11, 2],  # compact integers: used as they are
+        [10**15, 10**15, 10**15, 5, 5, 2**40, 1],  # sparse integers: factorized
+        ["u7", "u7", "u7", "u3", "u3", "u11", "u2"],  # text
+    ],
+)
+def test_user_ids_of_every_kind_come_back_sorted(ids, tmp_path):
+    ev = SMALL.assign(user_id=ids)
+    expected = {ids[0]: 3, ids[3]: 2, ids[5]: 1}
+    lv = funnel_levels(ev, STEPS, engine="scan")
+    assert as_dict(lv) == expected
+    assert lv["user_id"].tolist() == sorted(expected)
+    ev.to_parquet(tmp_path / "ev.parquet")
+    assert as_dict(funnel_levels(str(tmp_path / "ev.parquet"), STEPS, engine="scan")) == expected
+
+
+def test_unsigned_ids_and_categorical_names():
+    ev = SMALL.assign(
+        user_id=SMALL["user_id"].astype("uint64"), event=SMALL["event"].astype("category")
+    )
+    lv = funnel_levels(ev, STEPS, engine="scan")
+    assert as_dict(lv) == SMALL_LEVELS
+    assert lv["user_id"].dtype == np.dtype("uint64")
+
+
+def test_a_window_finer_than_the_time_unit_is_exact(tmp_path):
+    # microsecond times. The view 1 us after the visit is 1000 ns <= 1500 ns: inside; the view
+    # 2 us after is 2000 ns > 1500 ns: outside. (Floored to 1 us, the window keeps the same
+    # answer: 1 <= 1 and 2 > 1.)
+    t = pa.array([0, 1, 0, 2], type=pa.timestamp("us"))
+    table = pa.table({"user_id": [1, 1, 2, 2], "ts": t, "event": ["visit", "view_product"] * 2})
+    pq.write_table(table, tmp_path / "us.parquet")
+    got = funnel_levels(str(tmp_path / "us.parquet"), STEPS[:2], window="1500ns", engine="scan")
+    assert as_dict(got) == {1: 2, 2: 1}
+    duck = funnel_levels(str(tmp_path / "us.parquet"), STEPS[:2], window="1500ns", engine="duckdb")
+    assert as_dict(duck) == {1: 2, 2: 1}
+
+
+def test_zoned_parquet_times_are_instants(tmp_path):
+    # 10:00+08:00 is 02:00 UTC; the view at 02:30 UTC is 30 minutes later, inside 1 h
+    t = pa.array(
+        [pd.Timestamp("2025-03-01 10:00", tz="Asia/Shanghai"), pd.Timestamp("2025-03-01 02:30Z")],
+        type=pa.timestamp("ns", tz="UTC"),
+    )
+    pq.write_table(
+        pa.table({"user_id": [1, 1], "ts": t, "event": ["visit", "view_product"]}),
+        tmp_path / "z.parquet",
+    )
+    got = funnel_levels(str(tmp_path / "z.parquet"), STEPS[:2], window="1h", engine="scan")
+    assert as_dict(got) == {1: 2}
+
+
+def test_absent_names_warn_as_on_every_engine():
+    with pytest.warns(FunnelWarning, match="'add_to_crat'.*0 users reach step"):
+        res = mk.funnel(SMALL, ["visit", "view_product", "add_to_crat"], engine="scan")
+    assert res["users"].tolist() == [3, 2, 0]
+    # a name of a list step that never occurs is named, and its step still counts the others
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", FunnelWarning)
+        res = mk.funnel(SMALL, ["visit", ["view_product", "search"]], engine="scan")
+    assert res["users"].tolist() == [3, 2]
+    assert any("'search'" in str(w.message) for w in seen)
+
+
+def test_an_empty_log_has_no_users():
+    empty = SMALL.iloc[:0]
+    assert funnel_levels(empty, STEPS, engine="scan").empty
+    assert mk.funnel(empty, STEPS, engine="scan")["users"].tolist() == [0, 0, 0]
+
+
+def test_a_relation_is_not_for_the_scan():
+    duckdb = pytest.importorskip("duckdb")
+    rel = duckdb.connect().sql("SELECT 1 AS user_id")
+    with pytest.raises(InputError, match="DataFrame or Parquet files"):
+        funnel_levels(rel, STEPS, engine="scan")
