@@ -12,9 +12,10 @@ The event funnels return a :class:`FunnelResult`: a DataFrame that also holds th
 levels, so that ``result.users_at("purchase", dropped=True)`` lists who to follow up with.
 
 The event-log semantics are in DESIGN.md section 5; the engines are :mod:`mktkit.funnel_sql`
-(DuckDB: every funnel, logs larger than memory), :mod:`mktkit.funnel_pandas` and
-:mod:`mktkit.funnel_scan` (ClickHouse's one pass, compiled: the plain ordered funnel of a large
-log). ``engine="auto"``, the default, takes the scan for the logs it suits and DuckDB otherwise.
+(DuckDB: every funnel, logs larger than memory), :mod:`mktkit.funnel_pandas` (vectorised
+pandas) and :mod:`mktkit.funnel_scan` (ClickHouse's one pass, compiled: the plain ordered
+funnel of a large log). ``engine="auto"``, the default, takes pandas for a small DataFrame, the
+scan for the large logs it suits and DuckDB otherwise; all give the same numbers.
 
 Examples
 --------
@@ -386,11 +387,24 @@ def _engine_levels(
     return lv
 
 
+#: ``engine="auto"`` computes a DataFrame of fewer rows than this with the pandas engine: on a
+#: month of a region's events it answers before DuckDB has started (its import and SQL round
+#: trips cost more than the work). Not for ``mode="unordered"``, where DuckDB is faster.
+AUTO_PANDAS_MAX_ROWS = 200_000
+
+
 def _auto_engine(events: Any, spec: FunnelSpec, *, by: list[str], detail: bool, con: Any) -> str:
-    """``"scan"`` for a large log the compiled pass answers exactly and that fits in memory,
-    else ``"duckdb"`` (every funnel, any size: it spills to disk)."""
+    """``"pandas"`` for a small DataFrame, ``"scan"`` for a large log the compiled pass answers
+    exactly and that fits in memory, else ``"duckdb"`` (every funnel, any size: it spills to
+    disk). All three give the same numbers; this only picks the fastest."""
     if con is not None or isinstance(events, duckdb_relation_types()):
         return "duckdb"
+    if (
+        isinstance(events, pd.DataFrame)
+        and len(events) < AUTO_PANDAS_MAX_ROWS
+        and spec.mode != "unordered"
+    ):
+        return "pandas"
     from mktkit import funnel_scan
 
     if funnel_scan.supports(spec, by=by, detail=detail) is not None:
@@ -710,7 +724,8 @@ def funnel(
         (:mod:`mktkit.funnel_scan`, ClickHouse's one pass compiled with numba) computes the
         ordered funnel without ``by``, times, ``strict_increase`` or a name in two steps, in
         memory; ``"duckdb"`` computes every funnel, on logs larger than memory too. ``"auto"``
-        takes the scan for logs of a million rows or more that it computes, else DuckDB.
+        takes pandas for a DataFrame of under 200,000 rows (not unordered), the scan for
+        logs of a million rows or more that it computes, else DuckDB.
     con : duckdb connection, optional
         Run in this connection (its memory limit, temp directory, threads); its temporary
         ``mk_*`` tables are dropped afterwards.

@@ -6,6 +6,7 @@ tests/test_funnel_chdb.py.
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from mktkit.errors import InputError
 from mktkit.funnel import FunnelWarning, _auto_engine, funnel_levels
 from mktkit.funnel_spec import FunnelSpec
 
+# mktkit.funnel is also the name of the function mktkit exports: take the module itself
+funnel_module = importlib.import_module("mktkit.funnel")
 pytestmark = pytest.mark.filterwarnings("ignore::mktkit.funnel.FunnelWarning")
 
 T0 = pd.Timestamp("2025-03-01 09:00:00")
@@ -78,7 +81,13 @@ def test_what_the_scan_does_not_compute_is_refused_by_name(kwargs, why):
 
 def test_auto_takes_the_scan_for_large_logs_it_computes(monkeypatch):
     spec = FunnelSpec.build(STEPS, window="7D")
-    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"  # small
+    # a small DataFrame: pandas (DuckDB for unordered); a small file: DuckDB
+    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "pandas"
+    unordered = FunnelSpec.build(STEPS, window="7D", mode="unordered")
+    assert _auto_engine(SMALL, unordered, by=[], detail=False, con=None) == "duckdb"
+    assert _auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "duckdb"
+    monkeypatch.setattr(funnel_module, "AUTO_PANDAS_MAX_ROWS", 0)
+    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"
     monkeypatch.setattr(funnel_scan, "AUTO_MIN_ROWS", 5)
     assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "scan"
     assert _auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "scan"
