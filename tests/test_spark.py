@@ -116,7 +116,9 @@ def on_spark(spark, monkeypatch):
 HAND_BUILT = [
     f
     for name, f in vars(tf).items()
-    if name.startswith("test_") and list(inspect.signature(f).parameters) == ["engine"]
+    # every engine's cases and the ordered cases the scan engine also runs
+    if name.startswith("test_")
+    and list(inspect.signature(f).parameters) in (["engine"], ["ordered_engine"])
 ]
 
 
@@ -128,7 +130,7 @@ def test_the_hand_built_cases_are_found():
 
 @pytest.mark.parametrize("case", HAND_BUILT, ids=lambda f: f.__name__.removeprefix("test_"))
 def test_hand_built_funnel_case_on_spark(case, on_spark):
-    case(engine=on_spark)
+    case(on_spark)  # its one parameter: engine or ordered_engine
 
 
 # ---------------------------------------------------------------------------------------------
