@@ -148,6 +148,7 @@ def detect_anomalies(
     min_days: int = 14,
     flags_only: bool = True,
     outer_iter: int | None = None,
+    window: tuple[object, object] | None = None,
 ) -> pd.DataFrame:
     """Flag abnormal days in one or many daily series: STL (period 7, robust) + robust z.
 
@@ -179,6 +180,10 @@ def detect_anomalies(
         the column ``anomaly``, for plotting.
     outer_iter : int, optional
         Robustness iterations of STL; default statsmodels' 15 (see Notes).
+    window : (start, end), optional
+        Return only the days from ``start`` to ``end`` (both included); the decomposition and
+        the robust z still use every day of each series, so the rows are those of the whole
+        result that fall in the window.
 
     Returns
     -------
@@ -337,6 +342,8 @@ def detect_anomalies(
             stacklevel=2,
         )
 
+    if window is not None:
+        lo, hi = (pd.Timestamp(w) for w in window)
     frames = []
     for i, (key, v, days, y, missing) in enumerate(series):
         z = zs[i]
@@ -349,6 +356,8 @@ def detect_anomalies(
             hit &= z < 0
         hit &= ~missing
         keep = hit if flags_only else np.ones(len(y), dtype=bool)
+        if window is not None:
+            keep &= (days >= lo) & (days <= hi)
         if not keep.any():
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -370,7 +379,7 @@ def detect_anomalies(
         )
         if not flags_only:
             part.update(filled=missing[keep], anomaly=hit[keep])
-        frames.append(pd.DataFrame(part))
+        frames.append(part)
     cols = [
         *by,
         "metric",
@@ -385,7 +394,7 @@ def detect_anomalies(
         "reason",
         "method",
     ] + ([] if flags_only else ["filled", "anomaly"])
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    out = _stack(frames, by) if frames else pd.DataFrame(columns=cols)
     out = out[cols]
     if flags_only:
         out = out.sort_values(
@@ -407,6 +416,27 @@ def detect_anomalies(
         direction=directions,
     )
     return out
+
+
+def _stack(parts: list[dict], by: list[str]) -> pd.DataFrame:
+    """``pd.concat`` of one frame per part (the key columns scalars, the others arrays).
+
+    With text keys (regions, channels) the columns are joined first and one frame is built:
+    the same table without a frame per series. Other keys keep the frames, whose dtype rules
+    (a NaN or numeric key) the concatenation then applies.
+    """
+    if not all(isinstance(p[c], str) for p in parts for c in (*by, "metric", "method")):
+        return pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
+    sizes = [len(p["date"]) for p in parts]
+    columns = {}
+    for c in parts[0]:
+        if c in (*by, "metric", "method"):  # a scalar per series
+            columns[c] = pd.array(np.repeat([p[c] for p in parts], sizes).tolist(), dtype="str")
+        elif c == "date":
+            columns[c] = pd.DatetimeIndex(np.concatenate([p[c].to_numpy() for p in parts]))
+        else:
+            columns[c] = np.concatenate([np.asarray(p[c]) for p in parts])
+    return pd.DataFrame(columns)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,11 +488,17 @@ def anomaly_review(
     cd = select_region(data["channel_daily"], region, table="channel_daily")
     group = "region" if region == "all" else "channel"
     daily = channel_performance(cd, by=["date", group])
-    flags = detect_anomalies(
-        daily, value=list(metrics), by=group, fill="interpolate", flags_only=flags_only
-    )
     month_end = start + pd.offsets.MonthEnd(0)
     first = start - pd.Timedelta(days=context_days) if not flags_only else start
+    # only the days shown are assembled (the decomposition still reads every day)
+    flags = detect_anomalies(
+        daily,
+        value=list(metrics),
+        by=group,
+        fill="interpolate",
+        flags_only=flags_only,
+        window=(first, month_end),
+    )
     out = flags[flags["date"].between(first, month_end)].reset_index(drop=True)
     if top is not None and flags_only:
         out = out.head(top)

@@ -569,6 +569,13 @@ def customer_layers(
     """
     o = _orders(orders, customer, date, amount)
     per = _per_customer(o, _as_of(as_of, o["date"]))
+    return _layers(per, frequency_cuts, value_cuts)
+
+
+def _layers(
+    per: pd.DataFrame, frequency_cuts: Sequence[int], value_cuts: Sequence[float] | None
+) -> pd.DataFrame:
+    """:func:`customer_layers` of the per-customer table of :func:`_per_customer`."""
     fcuts = _check_cuts("frequency_cuts", frequency_cuts)
     if any(c != int(c) or c < 2 for c in fcuts):
         raise InputError(
@@ -859,14 +866,23 @@ def dormant_customers(
       customer_id  days_since_last
     0           a              244
     """
+    _check_dormancy(days, min_orders)
+    o = _orders(orders, customer, date, amount)
+    per = _per_customer(o, _as_of(as_of, o["date"]))
+    return _dormant(per, days, min_orders, customer)
+
+
+def _check_dormancy(days: int, min_orders: int) -> None:
     if int(days) != days or days < 1 or int(min_orders) != min_orders or min_orders < 1:
         raise InputError(
             f"days={days!r}, min_orders={min_orders!r}: both must be whole numbers >= 1",
             column="days",
             fix="e.g. days=90, min_orders=1",
         )
-    o = _orders(orders, customer, date, amount)
-    per = _per_customer(o, _as_of(as_of, o["date"]))
+
+
+def _dormant(per: pd.DataFrame, days: int, min_orders: int, customer: str) -> pd.DataFrame:
+    """:func:`dormant_customers` of the per-customer table of :func:`_per_customer`."""
     hit = per[(per["recency_days"] >= days) & (per["frequency"] >= min_orders)]
     out = hit.reset_index().rename(
         columns={
@@ -976,14 +992,15 @@ def customer_review(
     end = pd.Period(month, freq="M").end_time.normalize()
     as_of = min(end, orders["order_date"].max())
     year = (as_of - pd.DateOffset(years=1) + pd.Timedelta(days=1), as_of)
-    dormant = dormant_customers(
-        orders[orders["order_date"] <= as_of],
-        days=dormant_days,
-        as_of=as_of,
-        min_orders=dormant_min_orders,
-    )
+    # dormancy and layers read the same per-customer table (the layers' snapshot, the last
+    # order day, only changes recency, which they do not use): reduced once
+    _check_dormancy(dormant_days, dormant_min_orders)
+    o = _orders(orders[orders["order_date"] <= as_of], "customer_id", "order_date", "amount")
+    _as_of(None, o["date"])  # no orders: refused as customer_layers refuses them
+    per = _per_customer(o, _as_of(as_of, o["date"]))
+    dormant = _dormant(per, dormant_days, dormant_min_orders, "customer_id")
     return {
         "repurchase": repurchase_rate(orders, window=year, by="region"),
         "dormant": dormant.sort_values(["days_since_last", "customer_id"], ascending=[False, True]),
-        "layers": customer_layers(orders[orders["order_date"] <= as_of]),
+        "layers": _layers(per, (2, 4), None),
     }

@@ -1738,7 +1738,7 @@ def insights_for(
     import mktkit as mk
     from mktkit.customers import customer_review
     from mktkit.errors import select_region
-    from mktkit.kpi import _check_month
+    from mktkit.kpi import _check_month, month_labels
 
     start = _check_month(month)
     check_argument("lang", LANGS, lang)
@@ -1774,7 +1774,7 @@ def insights_for(
     if "budget" not in kw:
         kw["budget"] = mk.budget_reallocation(kw["channels"])
     cd = select_region(data["channel_daily"], region, table="channel_daily")
-    months = cd["date"].dt.strftime("%Y-%m")
+    months = month_labels(cd["date"])
     first_month = str(pd.Period(month, freq="M") - 12)
     recent = cd[(months >= first_month) & (months <= month)].assign(month=months)
     if "channel_trend" not in kw:

@@ -277,3 +277,46 @@ def test_flags_from_the_days_equal_a_second_stl_pass(month, region):
     assert derived.attrs == direct.attrs
     with pytest.raises(InputError, match="flags_only=False"):
         anomaly_flags(pd.DataFrame(days.to_dict("list")))  # a copy without the attrs
+
+
+@pytest.mark.parametrize("flags_only", [True, False])
+def test_a_window_returns_the_rows_of_the_whole_result_inside_it(daily_by_region, flags_only):
+    # the window only limits the rows returned: decomposition and z use every day
+    everything = detect_anomalies(
+        daily_by_region, value=["clicks", "revenue"], by="region", flags_only=flags_only
+    )
+    window = (pd.Timestamp("2026-09-05"), pd.Timestamp("2026-10-31"))
+    part = detect_anomalies(
+        daily_by_region,
+        value=["clicks", "revenue"],
+        by="region",
+        flags_only=flags_only,
+        window=window,
+    )
+    inside = everything[everything["date"].between(*window)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(part, inside, check_exact=True)
+    assert part.attrs == everything.attrs and len(part) > 0
+
+
+def test_the_rows_are_assembled_as_one_frame_per_series_would_be():
+    # text keys: the columns are joined into one frame; other keys: one frame per series
+    from mktkit.anomalies import _stack
+
+    days = pd.date_range("2026-10-01", periods=3)
+    for keys in (["east", "west"], [1, 2], ["east", np.nan]):
+        parts = [
+            {
+                "region": k,
+                "metric": "clicks",
+                "date": days[[0, 2]] if i else days,
+                "value": np.arange(2.0 + (not i)),
+                "direction": np.where(np.arange(2 + (not i)) > 0, "up", "down"),
+                "method": "stl",
+                "anomaly": np.ones(2 + (not i), dtype=bool),
+            }
+            for i, k in enumerate(keys)
+        ]
+        want = pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
+        got = _stack(parts, ["region"])
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert list(got.dtypes) == list(want.dtypes)

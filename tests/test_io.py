@@ -83,6 +83,32 @@ def test_csv_with_byte_order_mark_from_excel(tmp_path, valid_tables):
     assert list(read_table(path, "kpi_targets").columns)[0] == "month"
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'id,flag,x,y,z\n00123,true,1.50,NA,\n007,FALSE,1e3,null,""\n0x1F,T,  5 ,nan, a \n',
+        b"\xef\xbb\xbfid,v\n1,2\n",  # Excel's byte order mark
+        b"a,,a\n1,2,3\n",  # an empty and a repeated column name
+        b"a,b\r\n1,2\r\n\r\n3,4\r\n",
+        b"a,b\r1,2\r3,4\r",
+        b'a,b\n"x\ny",2\n"q""uote",3\n',
+        b'"a","b"\n"",""\n"",x\n',
+        b"a,b\n,\n,\n",
+        b"a,b\n",
+        '名称,区域\n华东,东\n"多\r\n行",西\n'.encode(),
+        b"a,b\n1\n3,4\n",  # a short row: the C reader fills it, pyarrow refuses it
+        b"a,b\n1,2\n   \n3,4\n",
+        b"a,b\n1,2,3\n",  # a long row: the C reader takes the first field as the index
+    ],
+)
+def test_csv_text_is_read_as_pandas_c_reader_reads_it(tmp_path, content):
+    # CSV cells are read by pyarrow when it can: the table must be the C reader's, cell for cell
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    want = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
+    pd.testing.assert_frame_equal(mkio._read_csv(path, "t", True), want)
+
+
 def test_without_schema_files_are_read_as_is(tmp_path):
     path = tmp_path / "any.csv"
     path.write_text("a,b\n1,x\n2,y\n")

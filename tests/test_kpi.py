@@ -450,3 +450,35 @@ def test_a_period_not_started_is_grey_and_bad_months_are_refused(sample):
             kpi_review(sample, bad)
     with pytest.raises(InputError, match="no data and no targets for 2024-10"):
         kpi_review(sample, "2024-10")  # the sample starts in 2024-11
+
+
+def test_month_labels_are_strftime():
+    from mktkit.kpi import month_labels
+
+    days = pd.Series(
+        pd.to_datetime(["2026-10-05", None, "2025-01-31", "2026-10-05 13:00"], format="ISO8601"),
+        index=[7, 3, 9, 1],
+        name="order_date",
+    )
+    for s in (days, days.dropna(), days.iloc[:0]):
+        pd.testing.assert_series_equal(month_labels(s), s.dt.strftime("%Y-%m"))
+
+
+def test_first_orders_are_the_first_by_date_then_order_id():
+    # the definition: sort by date, then order id (stable), first row of each customer
+    from mktkit.kpi import _first_orders
+
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 200):
+        orders = pd.DataFrame(
+            {
+                "order_id": rng.choice(["a", "b", "c", "d", "e"], n),  # ties on date and id
+                "customer_id": rng.choice(["x", "y", None], n),
+                "order_date": pd.Timestamp("2026-01-01")
+                + pd.to_timedelta(rng.integers(0, 4, n), unit="D"),
+            },
+            index=rng.permutation(n) + 10,
+        )
+        ordered = orders.sort_values(["order_date", "order_id"], kind="stable")
+        want = ~ordered.duplicated("customer_id").reindex(orders.index)
+        pd.testing.assert_series_equal(_first_orders(orders), want)

@@ -193,6 +193,34 @@ def test_text_numbers_are_read_exactly():
     assert out["planned_users"].dtype == np.int64
 
 
+_decimal_text = st.from_regex(r"\A([0-9]{1,15}|[0-9]{0,7}\.[0-9]{1,7}|[0-9]{1,7}\.)\Z").filter(
+    lambda t: len(t) <= 15
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_decimal_text, st.none()), min_size=1, max_size=50))
+def test_plain_decimal_text_is_parsed_as_pandas_parses_it(texts):
+    # short plain decimals are parsed by pyarrow: each float must be pandas' own, to the bit
+    from mktkit.schemas import _as_numbers, _plain_decimals
+
+    s = pd.Series(texts, dtype="str")
+    want = pd.to_numeric(s, errors="coerce").astype("float64").to_numpy()
+    got = _plain_decimals(s)
+    assert got is not None
+    np.testing.assert_array_equal(got.to_numpy().view(np.int64), want.view(np.int64))
+    np.testing.assert_array_equal(_as_numbers(s).to_numpy().view(np.int64), want.view(np.int64))
+
+
+@pytest.mark.parametrize(
+    "text", ["-1", "+1", "1e3", "1234567890123456", "0x1F", "nan", "inf", "1,5"]
+)
+def test_other_number_text_is_left_to_pandas(text):
+    from mktkit.schemas import _plain_decimals
+
+    assert _plain_decimals(pd.Series(["1.5", text], dtype="str")) is None
+
+
 def test_mixed_iso_forms_parse_and_keep_microseconds(valid_tables):
     df = valid_tables["events"].astype({"ts": "str"})
     df["ts"] = ["2026-10-01", "2026-10-01T09:00:00.250000", "2026-10-01 09:05:00", "2026-10-02"]
