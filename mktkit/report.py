@@ -5,10 +5,13 @@ The pipeline, for ``render("monthly_review", month="2026-10", region="all", lang
 1. **Validate before a kernel starts.** Unknown names, wrong types and bad values (a month that
    is not ``YYYY-MM`` or not in the data, a region not in the data) raise
    :class:`~mktkit.errors.InputError` with one line saying what to do.
-2. **Execute** ``templates/<template>.ipynb`` with papermill in a staging folder.
+2. **Execute** ``templates/<template>.ipynb`` with papermill in a staging folder: the executed
+   notebook is written once, when execution ends (however it ends), and the kernel is stopped
+   at once when it is done.
 3. **Export** ``report.html`` with nbconvert's ``basic`` template (no code cells, no prompts,
    no stderr) wrapped in our own page: inline CSS, figures as data URIs, no script and no
-   request to any host, so it opens offline and prints on A4.
+   request to any host, so it opens offline and prints on A4. What the export needs that the
+   outputs do not decide (the exporter, the opened font) is made while the kernel runs.
 4. **Manifest** ``manifest.json``: parameters, SHA-256 of every input file and of the template,
    package versions, timings, and a *fingerprint*: the hash of everything that determines the
    report (not the timings), shown in the report's footer. The same inputs give the same
@@ -28,16 +31,19 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -237,7 +243,12 @@ _FONTS = {
 
 
 def _page(
-    body: str, spec: Template, values: dict[str, Any], manifest: dict, data_end: str | None
+    body: str,
+    spec: Template,
+    values: dict[str, Any],
+    manifest: dict,
+    data_end: str | None,
+    font: Any = None,
 ) -> str:
     from mktkit.i18n import label, labels
 
@@ -267,28 +278,116 @@ def _page(
         f"{esc(lab['fingerprint'])}: <code>{manifest['fingerprint'][:16]}</code></p>"
         f"<p>{esc(lab['versions'])}: {versions}</p></footer>\n</body>\n</html>\n"
     )
-    # Embed the font cut to the characters the page shows (markup included: it is ASCII).
-    fonts = font_face_css(page) + f":root{{--fonts:{_FONTS.get(lang, _FONTS['en'])};}}"
+    # Embed the font cut to the characters the page shows (markup included: it is ASCII;
+    # unescaped, so that a character written as an entity is covered too).
+    fonts = font_face_css(html.unescape(page), font)
+    fonts += f":root{{--fonts:{_FONTS.get(lang, _FONTS['en'])};}}"
     return page.replace("/*fonts*/", fonts, 1)
 
 
-def export_html(nb: Any, spec: Template, values: dict[str, Any], manifest: dict) -> str:
-    """The executed notebook as one self-contained HTML page (no code, no scripts)."""
-    from nbconvert import HTMLExporter
+class ExportParts:
+    """What the export needs that the notebook's outputs do not decide, made ahead.
 
-    exporter = HTMLExporter(
+    nbconvert's exporter with its templates compiled and the CJK font opened for the subset
+    (:func:`mktkit.style.open_cjk_font`) take some 0.3 s, and far more in a fresh process (the
+    imports): :func:`render` makes them in a thread while the kernel runs, when the process
+    has nothing else to do. Each is for one export; :meth:`close` releases the font.
+    """
+
+    def __init__(self) -> None:
+        import nbformat
+
+        from mktkit.style import open_cjk_font
+
+        self.exporter = _exporter()
+        # An empty notebook loads and compiles every Jinja template the page is made from
+        # (the first conversion of an exporter costs some 0.08 s more than the next ones);
+        # it leaves nothing that changes the next conversion's output.
+        self.exporter.from_notebook_node(nbformat.v4.new_notebook())
+        self.font: Any = open_cjk_font()
+
+    def take_font(self) -> Any:
+        font, self.font = self.font, None
+        return font
+
+    def close(self) -> None:
+        if self.font is not None:
+            self.take_font().close()
+
+
+def _exporter() -> Any:
+    """nbconvert's HTML exporter, basic template (no code, no prompts), without its last pass.
+
+    ``HTMLExporter.from_notebook_node`` re-parses the page it rendered with BeautifulSoup only
+    to mark images that lack an alt text and to make JupyterLab-template cells focusable; the
+    basic template has no such cells and :func:`_describe_images` gives every image its alt
+    text, so that parse and re-serialisation of a megabyte of HTML is skipped. Should a later
+    nbconvert lack the pieces this relies on, its own method runs (the page is then the same
+    but for whitespace).
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            try:
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                init_resources, nb_metadata = self._init_resources, self._nb_metadata
+            except (ImportError, AttributeError):
+                return super().from_notebook_node(nb, resources, **kw)
+            # what HTMLExporter.from_notebook_node does before rendering (nbconvert 7.16+)
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            highlight = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = init_resources(resources)
+            data_type = WidgetsDataTypeFilter(
+                notebook_metadata=nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(_strip_for_report(nb))
-    body = _describe_images(body, values.get("lang", "en"))
-    return _page(body, spec, values, manifest, manifest["data_end"])
+
+
+def export_html(
+    nb: Any,
+    spec: Template,
+    values: dict[str, Any],
+    manifest: dict,
+    *,
+    parts: ExportParts | None = None,
+) -> str:
+    """The executed notebook as one self-contained HTML page (no code, no scripts).
+
+    ``parts``: the exporter and font made ahead (:class:`ExportParts`); made here if None.
+    """
+    parts = ExportParts() if parts is None else parts
+    try:
+        body, _ = parts.exporter.from_notebook_node(_strip_for_report(nb))
+        body = _describe_images(body, values.get("lang", "en"))
+        return _page(body, spec, values, manifest, manifest["data_end"], parts.take_font())
+    finally:
+        parts.close()
 
 
 _NO_ALT = "No description has been provided for this image"
+# A heading (its inner HTML) or an image tag, in page order. The page is nbconvert's rendering
+# of outputs and Markdown: tags are well formed and attribute values hold no ">", so a scan
+# replaces an HTML parser here (parsing a megabyte of figures costs a tenth of a second).
+_HEADING_OR_IMG = re.compile(r"<(h[1-4])\b[^>]*>(.*?)</\1\s*>|<img\b[^>]*>", re.S | re.I)
+_ALT = re.compile(r"""\salt\s*=\s*("[^"]*"|'[^']*'|[^\s>]*)""", re.I)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _describe_images(body: str, lang: str) -> str:
@@ -296,20 +395,33 @@ def _describe_images(body: str, lang: str) -> str:
 
     nbconvert labels each image "No description has been provided"; a screen reader (or a mail
     client that blocks images) should say what the figure is. The section's heading is the best
-    description the page has.
+    description the page has. An alt text the notebook chose is kept.
     """
-    from bs4 import BeautifulSoup  # nbconvert's own dependency
-
     from mktkit.i18n import label
 
-    soup = BeautifulSoup(body, "html.parser")
-    section = ""
-    for el in soup.find_all(["h1", "h2", "h3", "h4", "img"]):
-        if el.name != "img":
-            section = el.get_text(" ", strip=True).rstrip("¶").strip()
-        elif el.get("alt") in (None, "", _NO_ALT):
-            el["alt"] = f"{label('chart', lang)}: {section}" if section else label("chart", lang)
-    return str(soup)
+    chart = label("chart", lang)
+    section, pieces, done = "", [], 0
+    for match in _HEADING_OR_IMG.finditer(body):
+        if match.group(1):
+            # its text as the reader sees it: text between tags, each piece stripped, joined
+            # by a space, without the anchor link "¶" nbconvert appends to Markdown headings
+            words = (html.unescape(t).strip() for t in _TAG.split(match.group(2)))
+            section = " ".join(w for w in words if w).rstrip("¶").strip()
+            continue
+        tag = match.group(0)
+        alt = _ALT.search(tag)
+        given = html.unescape(alt.group(1).strip("\"'")) if alt else ""
+        if given and given != _NO_ALT:
+            continue
+        text = html.escape(f"{chart}: {section}" if section else chart)
+        new = (
+            tag[: alt.start()] + f' alt="{text}"' + tag[alt.end() :]
+            if alt
+            else f'<img alt="{text}"' + tag[4:]
+        )
+        pieces += [body[done : match.start()], new]
+        done = match.end()
+    return "".join([*pieces, body[done:]])
 
 
 def _stuck_cell(nb_path: Path) -> tuple[int | None, str]:
@@ -449,6 +561,11 @@ def _render(
         return final, True
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
     staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable as usual
+    # The export's exporter and font are made in a thread while the kernel starts and runs:
+    # this process only waits for it then.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mktkit-export")
+    ahead = pool.submit(ExportParts)
+    pool.shutdown(wait=False)
     try:
         nb_out = staging / "report.ipynb"
         t0 = time.perf_counter()
@@ -460,14 +577,21 @@ def _render(
             parameters=values,
             kernel_name="python3",
             progress_bar=False,
-            # saved after every cell, so a cell that times out is found in the kept notebook
+            # the engine writes the notebook when execution ends however it ends, so a cell
+            # that fails or times out is found in the kept notebook (_save_at_end_engine)
+            engine_name=_save_at_end_engine(),
             request_save_on_cell_execute=True,
             cwd=str(staging),
             execution_timeout=timeout,
             # The kernel's start-up chatter (a TCP notice on every start) is not for the
             # reader of the command line; errors still come through.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            **({"km": km} if km is not None else {}),
+            # Stop the kernel at once when the notebook is done: all its output is in, and a
+            # polite shutdown request waits some 0.4 s for the kernel to wind itself down
+            # (the whole 5 s grace time when a cell is stuck). A batch's warm kernel is not
+            # papermill's to stop and stays up.
+            shutdown_kernel="immediate",
+            **({"km": km} if km is not None else {"kernel_manager_class": _kernel_manager()}),
         )
         try:
             for attempt in range(3):
@@ -486,7 +610,7 @@ def _render(
             raise _cell_error(failed, exc, timeout) from exc
         t1 = time.perf_counter()
         nb = nbformat.read(nb_out, as_version=4)
-        page = export_html(nb, spec, values, manifest)
+        page = export_html(nb, spec, values, manifest, parts=ahead.result())
         (staging / "report.html").write_text(page, encoding="utf-8")
         if pdf:
             from mktkit.pdf import print_pdf
@@ -507,7 +631,86 @@ def _render(
         failed.unlink(missing_ok=True)
         return final, False
     finally:
+        # after a failure: the font is closed once the thread is done (export_html closes it)
+        ahead.add_done_callback(lambda done: done.exception() or done.result().close())
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@functools.cache
+def _kernel_manager() -> type:
+    """jupyter_client's kernel manager, checking every 10 ms (not 100 ms) that a killed kernel
+    is gone.
+
+    A killed kernel exits within milliseconds; the stock manager looks only after a 0.1 s
+    sleep, which every report then waits for. Should jupyter_client stop calling the method
+    overridden here, the stock interval applies.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class KernelManager(AsyncKernelManager):
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            await super()._async_wait(pollinterval=min(pollinterval, 0.01))
+
+    return KernelManager
+
+
+_ENGINE = "mktkit-save-at-end"
+
+
+def _save_at_end_engine() -> str:
+    """Name of papermill's nbclient engine writing the notebook once, when execution ends.
+
+    papermill writes the whole notebook, figures included, when the run starts and when each
+    cell starts and completes: some 30 writes of a growing megabyte for a monthly review, 0.1 s
+    in all, each between two cells while the kernel waits. This engine writes it once, in
+    ``notebook_complete``, which papermill runs however the execution ends (a failing cell, a
+    timeout, a dead kernel), so the kept notebook still holds every output up to the failure
+    and the start time of the stuck cell. Registered on first use.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+    from papermill.exceptions import PapermillException
+
+    try:
+        papermill_engines.get_engine(_ENGINE)
+        return _ENGINE
+    except PapermillException:
+        pass
+
+    class SaveAtEnd(NotebookExecutionManager):
+        def save(self, **kwargs):
+            if self.end_time is not None:  # set by notebook_complete before its save
+                super().save(**kwargs)
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb,
+            kernel_name,
+            output_path=None,
+            progress_bar=True,
+            log_output=False,
+            autosave_cell_every=30,
+            **kwargs,
+        ):
+            # papermill's Engine.execute_notebook with the manager above
+            nb_man = SaveAtEnd(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(_ENGINE, Engine)
+    return _ENGINE
 
 
 def _fingerprint(folder: Path) -> str | None:

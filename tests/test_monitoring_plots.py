@@ -159,6 +159,61 @@ def test_anomaly_plot_marks_the_flags():
         plots.plot_anomalies(r.drop(columns="anomaly"))
 
 
+def _pixels(ax) -> bytes:
+    ax.figure.canvas.draw()
+    return bytes(ax.figure.canvas.buffer_rgba())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_pinned_title_is_drawn_where_matplotlib_would_place_it(lang):
+    # A figure a plot function makes has its title pinned at the top of the axes (_title_y),
+    # which spares matplotlib measuring the y axis again at every draw. The pixels must be
+    # those of matplotlib's own placement, which the caller's ax= keeps.
+    from mktkit.surveys import nps
+
+    days = pd.date_range("2026-09-01", periods=56)
+    y = np.tile([100.0, 102, 98, 101, 99, 130, 128], 8)
+    y[50] = 3.0
+    anomalies = detect_anomalies(
+        pd.DataFrame({"date": days, "region": "south", "clicks": y}),
+        value="clicks",
+        by="region",
+        flags_only=False,
+    )
+    perf = pd.DataFrame(
+        {"channel": ["search", "display"], "spend": [5e4, 6.8e4], "roas": [4.5, 1.1],
+         "revenue": [2.25e5, 7.48e4]}
+    )  # fmt: skip
+    scores = pd.DataFrame({"region": ["east"] * 40 + ["west"] * 30, "score": [10, 3] * 35})
+    cases = [
+        (plots.plot_kpi_bullets, (_attainment(),), {}),
+        (plots.plot_channel_efficiency, (perf,), {}),
+        (plots.plot_response_curves, (_curves(),), {}),
+        (plots.plot_nps, (nps(scores, by="region"),), {}),
+        (plots.plot_anomalies, (anomalies,), {"region": "south", "metric": "clicks"}),
+    ]
+    with theme_context(lang):
+        for plot, args, kw in cases:
+            own = plot(*args, lang=lang, **kw)
+            assert plots._title_y(own, True) == 1.0, plot.__name__
+            size = own.figure.get_size_inches()
+            theirs = plt.subplots(figsize=size, layout="constrained")[1]
+            plot(*args, lang=lang, ax=theirs, **kw)
+            assert _pixels(own) == _pixels(theirs), plot.__name__
+
+
+def test_a_title_is_left_to_matplotlib_when_something_could_rise_above_it():
+    ax = plt.subplots()[1]
+    ax.plot([0, 1], [1e7, 2e7])  # the y axis shows the offset text "1e7" above the axes
+    assert plots._title_y(ax, True) is None
+    ax = plt.subplots()[1]
+    ax.plot([0, 1], [1, 2])
+    assert plots._title_y(ax, True) == 1.0
+    assert plots._title_y(ax, False) is None  # the caller's axes
+    ax.xaxis.set_label_position("top")
+    assert plots._title_y(ax, True) is None
+
+
 # ---------------------------------------------------------------------------------------------
 # report tables
 

@@ -110,6 +110,35 @@ def test_figures_get_the_heading_of_their_section_as_alt_text():
     assert re.findall(r'alt="([^"]*)"', _describe_images("<img src='x'>", "en")) == ["Chart"]
 
 
+def test_the_export_is_the_same_with_its_parts_made_ahead():
+    # render() builds the exporter and opens the font in a thread while the kernel runs
+    # (ExportParts); the page must not depend on it.
+    import base64
+    import copy
+
+    from mktkit.report import ExportParts, export_html
+    from mktkit.report_templates import TEMPLATES
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
+    nb = new_notebook(
+        cells=[
+            new_code_cell("a", outputs=[_display({"text/html": "<h2>渠道 &amp; 预算</h2>"})]),
+            new_code_cell("b", outputs=[_display({"image/png": png, "text/plain": "<Figure>"})]),
+        ]
+    )
+    manifest = {"versions": {"python": "3.11"}, "fingerprint": "0" * 64, "data_end": None}
+    values = {"month": "2026-10", "region": "all", "lang": "zh"}
+    spec = TEMPLATES["monthly_review"]
+    made_here = export_html(copy.deepcopy(nb), spec, values, manifest)
+    ahead = export_html(copy.deepcopy(nb), spec, values, manifest, parts=ExportParts())
+    assert made_here == ahead
+    assert '<img alt="图表: 渠道 &amp; 预算" src="data:image/png;base64,' in made_here
+
+
+def _display(data: dict):
+    return nbformat.v4.new_output("display_data", data=data)
+
+
 def test_the_findings_cell_opens_the_report():
     nb = new_notebook(
         cells=[

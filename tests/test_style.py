@@ -31,6 +31,8 @@ from mktkit.style import (
     PALETTE,
     STATUS_COLORS,
     cjk_font_path,
+    font_face_css,
+    open_cjk_font,
     register_cjk_font,
     status_color,
     theme_context,
@@ -258,3 +260,34 @@ def test_seaborn_draws_pandas3_str_columns():
     assert [c.upper() for c in (matplotlib.colors.to_hex(ln.get_color()) for ln in drawn)] == list(
         PALETTE[:2]
     )
+
+
+def _embedded_font(css: str):
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1)
+    return TTFont(io.BytesIO(base64.b64decode(data)))
+
+
+def test_the_embedded_subset_keeps_what_a_chinese_or_english_page_uses():
+    # 骨 has its own Japanese, Korean and traditional Chinese forms in Noto Sans CJK (`locl`);
+    # a zh-CN or en page shows the simplified one only, and no page is set vertically.
+    text = "骨 ROAS 2026"
+    font = _embedded_font(font_face_css(text))
+    assert {ord(c) for c in text} <= set(font.getBestCmap())
+    assert not {"vhea", "vmtx", "VORG"} & set(font.keys())
+    for tag in ("GSUB", "GPOS"):
+        records = font[tag].table.ScriptList.ScriptRecord
+        assert {r.LangSysTag for s in records for r in s.Script.LangSysRecord} <= {"ZHS "}
+        features = {f.FeatureTag for f in font[tag].table.FeatureList.FeatureRecord}
+        assert not features & {"vert", "vrt2", "vkrn", "vpal", "vhal"}
+    assert len(font.getGlyphOrder()) == len(set(text)) + 1  # and .notdef: no alternate forms
+
+
+def test_the_subset_is_the_same_with_the_font_opened_ahead():
+    text = "月度营销复盘 · ROAS 2026"
+    assert font_face_css(text, open_cjk_font()) == font_face_css(text)
