@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mktkit.errors import InputError
+from mktkit.errors import InputError, require_columns
 from mktkit.funnel_spec import FunnelSpec
 
 #: ``engine="auto"`` scans logs from this many rows on; below it DuckDB answers as fast and the
@@ -203,18 +203,7 @@ def _read(
                 table=table,
                 fix="give Parquet files; read CSV or Excel with mk.read_table first",
             ) from None
-        if any(c not in dataset.schema.names for c in cols):
-            # the missing-column error of every engine
-            funnel_pandas.load(
-                pd.DataFrame(columns=dataset.schema.names),
-                spec,
-                user=user,
-                time=time,
-                event=event,
-                by=(),
-                keep_all=False,
-                table=table,
-            )
+        require_columns(pd.DataFrame(columns=dataset.schema.names), cols, table=table)
         return _arrow_fast(dataset.to_table(columns=cols), spec, user=user, time=time, event=event)
     if not isinstance(events, pd.DataFrame):
         raise InputError(
@@ -243,10 +232,8 @@ def _user_numbers(users: np.ndarray) -> tuple[np.ndarray, int, int, Any]:
     compact range are used as they are (no hashing, no copy); others are factorized."""
     if users.dtype.kind in "iu" and len(users):
         lo, hi = int(users.min()), int(users.max())
-        if hi - lo <= 2 * len(users) + 1024 and hi < 2**63:
+        if hi - lo <= 2 * len(users) + 1024 and hi < 2**63:  # (the pass reads them as int64)
             dtype = users.dtype
-            if dtype.kind == "u":  # unsigned minus signed is a float in numba: make them alike
-                users = users.astype(np.int64)
             return users, lo, hi - lo + 1, lambda x: (x + lo).astype(dtype)
     codes, uniques = pd.factorize(users, sort=True)
     return codes.astype(np.int64), 0, len(uniques), lambda x: np.asarray(uniques)[x]
@@ -261,7 +248,7 @@ def _kernels() -> tuple[Any, Any]:
     def survey(codes, lut, t):  # pragma: no cover - compiled
         """Whether the funnel rows are in time order (ties in step order), their earliest
         time, and which name codes occur."""
-        ordered, last_t, last_s = True, np.iinfo(np.int64).max, 0
+        ordered, last_t, last_s = True, np.iinfo(np.int64).min, 0
         first = np.iinfo(np.int64).max
         used = np.zeros(len(lut), np.bool_)
         for i in range(len(codes)):
@@ -269,8 +256,6 @@ def _kernels() -> tuple[Any, Any]:
             k = lut[codes[i]]
             if k == 0:
                 continue
-            if first == np.iinfo(np.int64).max:
-                last_t = t[i]
             if t[i] < last_t or (t[i] == last_t and k < last_s):
                 ordered = False
             last_t, last_s = t[i], k

@@ -75,7 +75,7 @@ def test_what_the_scan_does_not_compute_is_refused_by_name(kwargs, why):
     kwargs = {"steps": STEPS, **kwargs}
     with pytest.raises(InputError, match=f"scan engine does not compute funnels with {why}"):
         funnel_levels(SMALL, engine="scan", **kwargs)
-    # the same funnel on the default engine is computed (by DuckDB)
+    # the same funnel on the default engine is computed (here by the pandas engine)
     assert not funnel_levels(SMALL, **kwargs).empty
 
 
