@@ -379,7 +379,7 @@ def detect_anomalies(
         )
         if not flags_only:
             part.update(filled=missing[keep], anomaly=hit[keep])
-        frames.append(part)
+        frames.append(pd.DataFrame(part))
     cols = [
         *by,
         "metric",
@@ -394,7 +394,7 @@ def detect_anomalies(
         "reason",
         "method",
     ] + ([] if flags_only else ["filled", "anomaly"])
-    out = _stack(frames, by) if frames else pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
     out = out[cols]
     if flags_only:
         out = out.sort_values(
@@ -416,27 +416,6 @@ def detect_anomalies(
         direction=directions,
     )
     return out
-
-
-def _stack(parts: list[dict], by: list[str]) -> pd.DataFrame:
-    """``pd.concat`` of one frame per part (the key columns scalars, the others arrays).
-
-    With text keys (regions, channels) the columns are joined first and one frame is built:
-    the same table without a frame per series. Other keys keep the frames, whose dtype rules
-    (a NaN or numeric key) the concatenation then applies.
-    """
-    if not all(isinstance(p[c], str) for p in parts for c in (*by, "metric", "method")):
-        return pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
-    sizes = [len(p["date"]) for p in parts]
-    columns = {}
-    for c in parts[0]:
-        if c in (*by, "metric", "method"):  # a scalar per series
-            columns[c] = pd.array(np.repeat([p[c] for p in parts], sizes).tolist(), dtype="str")
-        elif c == "date":
-            columns[c] = pd.DatetimeIndex(np.concatenate([p[c].to_numpy() for p in parts]))
-        else:
-            columns[c] = np.concatenate([np.asarray(p[c]) for p in parts])
-    return pd.DataFrame(columns)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -675,19 +675,8 @@ def _check_month(month: str) -> pd.Timestamp:
 
 def _first_orders(orders: pd.DataFrame) -> pd.Series:
     """True for each customer's first-ever order (by date, then order id)."""
-    # the same stable sort on integer codes (sorted ids rank like the ids) instead of text
-    ids, _ = pd.factorize(orders["order_id"], sort=True)
-    buyers, _ = pd.factorize(orders["customer_id"])
-    dates = orders["order_date"]
-    if not pd.api.types.is_datetime64_dtype(dates.dtype) or dates.hasnans or (ids < 0).any():
-        ordered = orders.sort_values(["order_date", "order_id"], kind="stable")
-        return ~ordered.duplicated("customer_id").reindex(orders.index)
-    order = np.lexsort((ids, dates.to_numpy().view("int64")))
-    # each buyer's first row in that order (a missing id is one buyer, as in duplicated())
-    _, at = np.unique(buyers[order], return_index=True)
-    first = np.zeros(len(orders), dtype=bool)
-    first[order[at]] = True
-    return pd.Series(first, index=orders.index)
+    ordered = orders.sort_values(["order_date", "order_id"], kind="stable")
+    return ~ordered.duplicated("customer_id").reindex(orders.index)
 
 
 def kpi_actuals(

@@ -296,27 +296,3 @@ def test_a_window_returns_the_rows_of_the_whole_result_inside_it(daily_by_region
     inside = everything[everything["date"].between(*window)].reset_index(drop=True)
     pd.testing.assert_frame_equal(part, inside, check_exact=True)
     assert part.attrs == everything.attrs and len(part) > 0
-
-
-def test_the_rows_are_assembled_as_one_frame_per_series_would_be():
-    # text keys: the columns are joined into one frame; other keys: one frame per series
-    from mktkit.anomalies import _stack
-
-    days = pd.date_range("2026-10-01", periods=3)
-    for keys in (["east", "west"], [1, 2], ["east", np.nan]):
-        parts = [
-            {
-                "region": k,
-                "metric": "clicks",
-                "date": days[[0, 2]] if i else days,
-                "value": np.arange(2.0 + (not i)),
-                "direction": np.where(np.arange(2 + (not i)) > 0, "up", "down"),
-                "method": "stl",
-                "anomaly": np.ones(2 + (not i), dtype=bool),
-            }
-            for i, k in enumerate(keys)
-        ]
-        want = pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
-        got = _stack(parts, ["region"])
-        pd.testing.assert_frame_equal(got, want, check_exact=True)
-        assert list(got.dtypes) == list(want.dtypes)

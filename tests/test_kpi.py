@@ -462,23 +462,3 @@ def test_month_labels_are_strftime():
     )
     for s in (days, days.dropna(), days.iloc[:0]):
         pd.testing.assert_series_equal(month_labels(s), s.dt.strftime("%Y-%m"))
-
-
-def test_first_orders_are_the_first_by_date_then_order_id():
-    # the definition: sort by date, then order id (stable), first row of each customer
-    from mktkit.kpi import _first_orders
-
-    rng = np.random.default_rng(3)
-    for n in (1, 7, 200):
-        orders = pd.DataFrame(
-            {
-                "order_id": rng.choice(["a", "b", "c", "d", "e"], n),  # ties on date and id
-                "customer_id": rng.choice(["x", "y", None], n),
-                "order_date": pd.Timestamp("2026-01-01")
-                + pd.to_timedelta(rng.integers(0, 4, n), unit="D"),
-            },
-            index=rng.permutation(n) + 10,
-        )
-        ordered = orders.sort_values(["order_date", "order_id"], kind="stable")
-        want = ~ordered.duplicated("customer_id").reindex(orders.index)
-        pd.testing.assert_series_equal(_first_orders(orders), want)
