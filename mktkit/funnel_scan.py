@@ -184,7 +184,7 @@ def _read_pool() -> Any:
 
     try:
         return pa.jemalloc_memory_pool()
-    except (NotImplementedError, AttributeError):  # a build without jemalloc
+    except NotImplementedError:  # a build without jemalloc (ArrowNotImplementedError)
         return pa.default_memory_pool()
 
 

@@ -128,6 +128,17 @@ def test_parquet_files_and_globs(tmp_path):
         funnel_levels(str(path), STEPS, engine="scan", user="customer_id")
 
 
+def test_a_pyarrow_without_jemalloc_reads_into_its_default_pool(tmp_path, monkeypatch):
+    def no_jemalloc():
+        raise pa.ArrowNotImplementedError("jemalloc is not built")
+
+    monkeypatch.setattr(pa, "jemalloc_memory_pool", no_jemalloc)
+    assert funnel_scan._read_pool().backend_name == pa.default_memory_pool().backend_name
+    path = tmp_path / "events.parquet"
+    SMALL.to_parquet(path)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == SMALL_LEVELS
+
+
 def test_parquet_that_needs_checks_is_read_by_duckdb_which_names_the_file_row(tmp_path):
     bad = SMALL.copy()
     bad.loc[2, "ts"] = pd.NaT
