@@ -14,18 +14,28 @@
   those inside the window and take the earliest (per anchor, greedy, like the kit).
 
 Each runs in its own subprocess, so its peak memory (the process's ``VmHWM``, its peak resident
-set) is its own; the time is measured inside the process around the computation (file
-reading included, interpreter start and imports excluded). All results (users per step) must
-agree, or the benchmark fails.
+set) is its own. The time is measured inside the process around the computation (file
+reading included, interpreter start and the runner's module imports excluded), ``--repeat``
+times in a row (3 by default), as ClickBench does:
+
+* ``first``: the first call. It also pays what a process pays once: the imports each library
+  makes lazily on first use (pandas imports pyarrow to read Parquet; numba imports scipy.linalg
+  to look for BLAS and loads its type registries; chdb starts its embedded server);
+* ``hot``: the best of the later calls, the speed of the computation itself, as an analyst
+  sees it from the second funnel of a notebook session on.
+
+All results (users per step, every call) must agree, or the benchmark fails.
 
 Targets (issue): mktkit within 1.5x of chdb, at least 10x faster than the pandas baseline, peak
-memory under 2 GB.
+memory under 2 GB. They are judged on the hot times; the first-call ratios are printed beside
+them.
 
 Usage::
 
     python benchmarks/funnel.py                         # sample log of 10M events in /tmp
     python benchmarks/funnel.py --parquet events.parquet
     python benchmarks/funnel.py --events 1000000 --skip-pandas
+    python benchmarks/funnel.py --repeat 5
 """
 
 from __future__ import annotations
@@ -187,7 +197,7 @@ RUNNERS = {
 }
 
 
-def child(which: str, path: str) -> None:
+def child(which: str, path: str, repeat: int) -> None:
     # import what the runner needs before the clock starts
     if which in ("mktkit", "mktkit-cold", "duckdb"):
         import duckdb  # noqa: F401
@@ -199,10 +209,14 @@ def child(which: str, path: str) -> None:
         import chdb  # noqa: F401
     else:
         import pandas  # noqa: F401
-    t0 = time.perf_counter()
-    users = RUNNERS[which](path)
-    seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "users": users, "peak_mb": peak_rss_mb()}))
+    runs, answers = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        answers.append(RUNNERS[which](path))
+        runs.append(time.perf_counter() - t0)
+    if any(a != answers[0] for a in answers):
+        raise SystemExit(f"{which} gave different answers on repeated calls: {answers}")
+    print(json.dumps({"runs": runs, "users": answers[0], "peak_mb": peak_rss_mb()}))
 
 
 def peak_rss_mb() -> float | None:
@@ -217,17 +231,24 @@ def peak_rss_mb() -> float | None:
     return None
 
 
-def measure(which: str, path: Path) -> dict:
+def measure(which: str, path: Path, repeat: int) -> dict:
+    """``runs`` (seconds of each call), ``first``, ``hot`` (best later call), ``users`` and
+    ``peak_mb`` of one engine in a fresh process."""
     env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="numba-cold-") as cold:
         if which == "mktkit-cold":  # an empty numba cache: the first call compiles
             env["NUMBA_CACHE_DIR"] = cold
-        return _measure(which, path, env)
+            repeat = 1  # (the later calls would be the hot mktkit row again)
+        result = _measure(which, path, env, repeat)
+    result["first"] = result["runs"][0]
+    result["hot"] = min(result["runs"][1:]) if len(result["runs"]) > 1 else None
+    return result
 
 
-def _measure(which: str, path: Path, env: dict) -> dict:
+def _measure(which: str, path: Path, env: dict, repeat: int) -> dict:
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", which, "--parquet", str(path)],
+        [sys.executable, __file__, "--child", which, "--parquet", str(path)]
+        + ["--repeat", str(repeat)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -254,11 +275,16 @@ def main() -> None:
         help="generate the synthetic log (heavier users) instead of the sample",
     )
     parser.add_argument("--skip-pandas", action="store_true", help="do not run the baseline")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="calls per engine (at least 2: first and hot)"
+    )
     parser.add_argument("--child", choices=list(RUNNERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.parquet)
+        child(args.child, args.parquet, args.repeat)
         return
+    if args.repeat < 2:
+        parser.error("--repeat must be at least 2 (the first call and a hot one)")
     path = (
         Path(args.parquet)
         if args.parquet
@@ -269,42 +295,41 @@ def main() -> None:
     rows = pq.ParquetFile(path).metadata.num_rows
     print(f"log: {path} ({rows:,} events); funnel: {' > '.join(STEPS)}, window {WINDOW_DAYS} days")
     names = ["mktkit", "mktkit-cold", "duckdb", "chdb"] + ([] if args.skip_pandas else ["pandas"])
-    results = {name: measure(name, path) for name in names}
-    print(f"\n{'engine':<12} {'seconds':>9} {'peak MB':>9}  users per step")
+    results = {name: measure(name, path, args.repeat) for name in names}
+    print(f"\n{'engine':<12} {'first s':>9} {'hot s':>9} {'peak MB':>9}  users per step")
     for name, r in results.items():
-        print(f"{name:<12} {r['seconds']:>9.2f} {r['peak_mb']:>9.0f}  {r['users']}")
+        hot = f"{r['hot']:>9.2f}" if r["hot"] is not None else f"{'-':>9}"
+        print(f"{name:<12} {r['first']:>9.2f} {hot} {r['peak_mb']:>9.0f}  {r['users']}")
     users = {tuple(r["users"]) for r in results.values()}
     if len(users) != 1:
         raise SystemExit("the engines disagree on the users per step")
-    ours = results["mktkit"]
-    checks = [
-        (
-            "mktkit / chdb time",
-            ours["seconds"] / results["chdb"]["seconds"],
-            f"<= {TARGETS['vs_chdb']}",
-            ours["seconds"] / results["chdb"]["seconds"] <= TARGETS["vs_chdb"],
-        ),
-        (
-            "mktkit peak memory (MB)",
-            ours["peak_mb"],
-            f"< {TARGETS['memory_mb']}",
-            ours["peak_mb"] < TARGETS["memory_mb"],
-        ),
+    ours, chdb = results["mktkit"], results["chdb"]
+    vs_chdb = ours["hot"] / chdb["hot"]
+    checks = [  # label, value, target, met (None: not a target)
+        ("mktkit / chdb time", vs_chdb, f"<= {TARGETS['vs_chdb']}", vs_chdb <= TARGETS["vs_chdb"]),
+        ("  first calls", ours["first"] / chdb["first"], "", None),
     ]
     if "pandas" in results:
-        speedup = results["pandas"]["seconds"] / ours["seconds"]
-        checks.insert(
-            1,
+        pandas = results["pandas"]
+        speedup = pandas["hot"] / ours["hot"]
+        checks.append(
             (
                 "pandas / mktkit time",
                 speedup,
                 f">= {TARGETS['vs_pandas']}",
                 speedup >= TARGETS["vs_pandas"],
-            ),
+            )
         )
+        checks.append(("  first calls", pandas["first"] / ours["first"], "", None))
+    peak = ours["peak_mb"]
+    checks.append(
+        ("mktkit peak memory (MB)", peak, f"< {TARGETS['memory_mb']}", peak < TARGETS["memory_mb"])
+    )
     print()
-    for label, value, target, ok in checks:
-        print(f"{label:<24} {value:>9.2f}  target {target:<8} {'ok' if ok else 'MISSED'}")
+    for label, value, target, met in checks:
+        verdict = "(not a target)" if met is None else f"target {target:<8} "
+        verdict += "" if met is None else ("ok" if met else "MISSED")
+        print(f"{label:<24} {value:>9.2f}  {verdict}")
     print(f"all {len(results)} agree on the users per step")
 
 
