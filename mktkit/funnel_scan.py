@@ -40,6 +40,7 @@ from __future__ import annotations
 import glob as globbing
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mktkit.errors import InputError, require_columns
+from mktkit.errors import InputError, data_rows, require_columns
 from mktkit.funnel_spec import FunnelSpec
 
 #: ``engine="auto"`` scans logs from this many rows on; below it DuckDB answers as fast and the
@@ -138,14 +139,28 @@ def _step_of_name(spec: FunnelSpec) -> dict[str, int]:
     return {n: spec.steps_of_sig(sig)[0] for n, sig in zip(spec.names, spec.name_sigs, strict=True)}
 
 
-#: ``users, times, name codes, step of each code (0: none), name of each code, ns per unit``
-Log = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[Any], int]
+@dataclass(frozen=True)
+class Chunk:
+    """One piece of the log as the pass reads it: a row group of a Parquet file, or a whole
+    DataFrame. ``codes`` number the event names of this chunk (``names``); ``lut`` gives the
+    step each code fills (0: none)."""
+
+    users: np.ndarray
+    t: np.ndarray  # int64, in the log's time unit
+    codes: np.ndarray
+    lut: np.ndarray
+    names: list[Any]
+
+
+#: ``chunks in log order, ns per time unit``
+Log = tuple[list[Chunk], int]
 
 
 def _arrow_fast(table: Any, spec: FunnelSpec, *, user: str, time: str, event: str) -> Log | None:
-    """The log's arrays straight from an Arrow table (no copy of the times or the users), or
-    None when a column needs the checks and parsing of the general loader (nulls, text times,
-    an unusual type)."""
+    """The log's chunks straight from an Arrow table, one a record batch (no copy: the arrays
+    are views of Arrow's buffers, and each batch keeps its own dictionary of names), or None
+    when a column needs the checks and parsing of the general loader (nulls, text times, an
+    unusual type)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -155,22 +170,32 @@ def _arrow_fast(table: Any, spec: FunnelSpec, *, user: str, time: str, event: st
     ttype = cols[time].type
     if not pa.types.is_timestamp(ttype) or ttype.unit not in _UNITS_NS:
         return None
-    ev = cols[event]
-    if not pa.types.is_dictionary(ev.type):
-        if not (pa.types.is_string(ev.type) or pa.types.is_large_string(ev.type)):
-            return None
-        ev = pc.dictionary_encode(ev)
-    ev = ev.unify_dictionaries().combine_chunks() if ev.num_chunks > 1 else ev.combine_chunks()
-    if not (pa.types.is_string(ev.type.value_type) or pa.types.is_large_string(ev.type.value_type)):
+    etype = cols[event].type
+    if pa.types.is_dictionary(etype):
+        etype = etype.value_type
+    if not (pa.types.is_string(etype) or pa.types.is_large_string(etype)):
         return None
-    names = ev.dictionary.to_pylist()
     step = _step_of_name(spec)
-    lut = np.asarray([step.get(n, 0) for n in names], dtype=np.uint8)
-    codes = ev.indices.to_numpy(zero_copy_only=False)
-    u = cols[user]
-    users = u.to_numpy() if pa.types.is_integer(u.type) else u.to_pandas().to_numpy()
-    t = cols[time].cast(pa.timestamp(ttype.unit)).to_numpy().view("int64")
-    return users, t, codes, lut, names, _UNITS_NS[ttype.unit]
+    integer_ids = pa.types.is_integer(cols[user].type)
+    chunks = []
+    for batch in table.select([user, time, event]).to_batches():
+        if not batch.num_rows:
+            continue
+        ev = batch.column(2)
+        if not pa.types.is_dictionary(ev.type):
+            ev = pc.dictionary_encode(ev)
+        names = ev.dictionary.to_pylist()
+        u = batch.column(0)
+        chunks.append(
+            Chunk(
+                users=u.to_numpy() if integer_ids else u.to_numpy(zero_copy_only=False),
+                t=batch.column(1).to_numpy().view("int64"),
+                codes=ev.indices.to_numpy(),
+                lut=np.asarray([step.get(n, 0) for n in names], dtype=np.uint8),
+                names=names,
+            )
+        )
+    return chunks, _UNITS_NS[ttype.unit]
 
 
 def _read_pool() -> Any:
@@ -191,7 +216,7 @@ def _read_pool() -> Any:
 def _read(
     events: Any, spec: FunnelSpec, *, user: str, time: str, event: str, table: str
 ) -> Log | None:
-    """The log's arrays (see :data:`Log`), with the same checks as the other engines: missing
+    """The log's chunks (see :data:`Log`), with the same checks as the other engines: missing
     columns, null users, times and names, unparseable times, each naming its rows. None for
     Parquet files that need parsing or checking (text times, nulls): DuckDB reads those in
     its engine and names the offending file rows."""
@@ -232,27 +257,39 @@ def _read(
     )
     step = _step_of_name(spec)
     lut = np.asarray([0, *(step[n] for n in spec.names)], dtype=np.uint8)
-    return (
-        ev["u"].to_numpy(),
-        ev["t"].to_numpy("int64"),
-        ev["nid"].to_numpy(),
-        lut,
-        [None, *spec.names],
-        1,
+    chunk = Chunk(
+        users=ev["u"].to_numpy(),
+        t=ev["t"].to_numpy("int64"),
+        codes=ev["nid"].to_numpy(),
+        lut=lut,
+        names=[None, *spec.names],
     )
+    return [chunk] if len(ev) else [], 1
 
 
-def _user_numbers(users: np.ndarray) -> tuple[np.ndarray, int, int, Any]:
-    """``ids, offset, how many, decode``: the pass's user number is ``ids[i] - offset``, in
-    sorted order of the ids, and ``decode(numbers)`` gives the ids back. Integer ids in a
-    compact range are used as they are (no hashing, no copy); others are factorized."""
-    if users.dtype.kind in "iu" and len(users):
-        lo, hi = int(users.min()), int(users.max())
-        if hi - lo <= 2 * len(users) + 1024 and hi < 2**63:  # (the pass reads them as int64)
-            dtype = users.dtype
+def _user_numbers(users: list[np.ndarray]) -> tuple[list[np.ndarray], int, int, Any]:
+    """``ids, offset, how many, decode``: the pass's user number is ``ids[c][i] - offset`` for
+    row i of chunk c, in sorted order of the ids, and ``decode(numbers)`` gives the ids back.
+    Integer ids in a compact range are used as they are (no hashing, no copy); others are
+    factorized."""
+    rows = sum(len(u) for u in users)
+    if not rows:
+        return [np.empty(0, np.int64) for _ in users], 0, 0, lambda x: x
+    if all(u.dtype.kind in "iu" for u in users):
+        lo, hi = min(int(u.min()) for u in users), max(int(u.max()) for u in users)
+        if hi - lo <= 2 * rows + 1024 and hi < 2**63:  # (the pass reads them as int64)
+            dtype = np.result_type(*users)
             return users, lo, hi - lo + 1, lambda x: (x + lo).astype(dtype)
-    codes, uniques = pd.factorize(users, sort=True)
-    return codes.astype(np.int64), 0, len(uniques), lambda x: np.asarray(uniques)[x]
+    codes, uniques = pd.factorize(np.concatenate(users), sort=True)
+    parts = np.split(codes.astype(np.int64), np.cumsum([len(u) for u in users])[:-1])
+    return parts, 0, len(uniques), lambda x: np.asarray(uniques)[x]
+
+
+#: The smallest int64 (NaT): the state stores an anchor ``a`` as ``a ^ EMPTY``, which is 0, the
+#: mark of "no chain" in the zeroed state, only for this one time, which the pass reports.
+EMPTY = np.iinfo(np.int64).min
+#: Bits of a pass's ``carry[2]``: its rows were out of time order / a time was :data:`EMPTY`.
+UNORDERED, EMPTY_TIME = 1, 2
 
 
 @cache
@@ -261,54 +298,57 @@ def _kernels() -> tuple[Any, Any]:
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def survey(codes, lut, t):  # pragma: no cover - compiled
-        """Whether the funnel rows are in time order (ties in step order), their earliest
-        time, and which name codes occur."""
-        ordered, last_t, last_s = True, np.iinfo(np.int64).min, 0
-        first = np.iinfo(np.int64).max
-        used = np.zeros(len(lut), np.bool_)
-        for i in range(len(codes)):
-            used[codes[i]] = True
-            k = lut[codes[i]]
-            if k == 0:
-                continue
-            if t[i] < last_t or (t[i] == last_t and k < last_s):
-                ordered = False
-            last_t, last_s = t[i], k
-            first = min(first, t[i])
-        return ordered, first, used
-
-    @numba.njit(cache=True, nogil=True)
     def scan(
-        rows, codes, lut, u, lo, t, t0, window, limited, state, level, x_from, x_to
-    ):  # pragma: no cover
-        """ClickHouse's windowFunnel pass for the users numbered ``x_from <= x < x_to``:
-        their levels (0: never entered) into ``level``.
+        rows, codes, lut, u, lo, t, window, limited, state, x_from, x_to, carry, used
+    ):  # pragma: no cover - compiled
+        """ClickHouse's windowFunnel pass over one chunk, for the users numbered
+        ``x_from <= x < x_to``; ``rows`` gives the order to read the rows in (empty: as they
+        are).
 
-        ``state[x, k - 1]`` is the anchor of user x's level-k chain as ``anchor - t0 + 1``
+        ``state[x, k - 1]`` is the anchor of user x's level-k chain as ``anchor ^ EMPTY``
         (0: no chain): one row of the state per user, so an event touches one cache line, and
-        the state starts as zeroed pages. Threads given disjoint users share the arrays."""
-        n_steps = state.shape[1]
+        the state starts as zeroed pages. Threads given disjoint users share the arrays.
+        ``carry`` holds the last funnel row's time and step, from chunk to chunk, and the flags
+        (:data:`UNORDERED`: a row earlier than the one before, so the caller sorts and starts
+        again; :data:`EMPTY_TIME`). ``used[c]`` is set for every funnel name code read."""
+        last_t, last_s, flags = carry[0], carry[1], carry[2]
         every_row = len(rows) == 0
         for j in range(len(codes) if every_row else len(rows)):
             i = j if every_row else rows[j]
             k = lut[codes[i]]
-            x = u[i] - lo
-            if k == 0 or x < x_from or x >= x_to:
+            if k == 0:
                 continue
+            x = u[i] - lo
+            if x < x_from or x >= x_to:
+                continue
+            ti = t[i]
+            # this thread's rows in time order (ties in step order) put every user's in order
+            if ti < last_t or (ti == last_t and k < last_s):
+                flags |= UNORDERED
+            last_t, last_s = ti, k
+            used[codes[i]] = True
             if k == 1:
-                state[x, 0] = t[i] - t0 + 1  # a later step 1 re-anchors the level-1 chain
+                state[x, 0] = ti ^ EMPTY  # a later step 1 re-anchors the level-1 chain
+                if ti == EMPTY:
+                    flags |= EMPTY_TIME
             else:
                 a = state[x, k - 2]
-                if a != 0 and (not limited or t[i] - (a + t0 - 1) <= window):
+                if a != 0 and (not limited or ti - (a ^ EMPTY) <= window):
                     state[x, k - 1] = a
-        for x in range(x_from, x_to):  # a chain at level k implies one at k - 1: the prefix
+        carry[0], carry[1], carry[2] = last_t, last_s, flags
+
+    @numba.njit(cache=True, nogil=True)
+    def finish(state, level, x_from, x_to):  # pragma: no cover - compiled
+        """Each user's level: a chain at level k implies one at k - 1, so it is the count of
+        leading chains."""
+        n_steps = state.shape[1]
+        for x in range(x_from, x_to):
             k = 0
             while k < n_steps and state[x, k] != 0:
                 k += 1
             level[x] = k
 
-    return survey, scan
+    return scan, finish
 
 
 def _frozen(values: np.ndarray, dtype: Any) -> np.ndarray:
@@ -322,47 +362,101 @@ def _frozen(values: np.ndarray, dtype: Any) -> np.ndarray:
 def _warm_up() -> None:
     """Load the compiled loops (about a quarter of a second: numba starts its code generator)
     on a tiny log, so that a thread can do it while the log is read."""
-    survey, scan = _kernels()
+    scan, finish = _kernels()
     one = _frozen(np.zeros(1), np.int64)
     codes, lut = _frozen(np.zeros(1), np.int32), _frozen(np.zeros(1), np.uint8)
-    survey(codes, lut, one)
     state, level = np.zeros((1, 2), np.int64), np.zeros(1, np.uint8)
-    scan(one[:0], codes, lut, one, 0, one, 0, 0, False, state, level, 0, 1)
+    carry, used = np.zeros(3, np.int64), np.zeros(1, np.bool_)
+    scan(one[:0], codes, lut, one, 0, one, 0, False, state, 0, 1, carry, used)
+    finish(state, level, 0, 1)
 
 
-def _pass(log: Log, spec: FunnelSpec, pool: ThreadPoolExecutor) -> tuple[np.ndarray, Any, Any]:
-    """``level`` of every user number, ``decode`` (numbers to ids) and the name codes used."""
-    users, t, codes, lut, _, unit_ns = log
-    ids, lo, n_users, decode = _user_numbers(users)
-    t, codes, lut, ids = (
-        _frozen(t, np.int64),
-        _frozen(codes, np.int32),
-        _frozen(lut, np.uint8),
-        _frozen(ids, np.int64),
+def _sorted(chunks: list[Chunk], ids: list[np.ndarray]) -> tuple[Chunk, np.ndarray, np.ndarray]:
+    """The log as one chunk, the order to read its funnel rows in (by time, ties in step
+    order) and its user numbers; each chunk's codes are shifted past the earlier chunks'."""
+    shift = np.cumsum([0] + [len(c.lut) for c in chunks])[:-1].astype(np.int32)
+    one = Chunk(
+        users=np.empty(0),
+        t=np.concatenate([c.t for c in chunks]),
+        codes=np.concatenate(
+            [c.codes.astype(np.int32) + s for c, s in zip(chunks, shift, strict=True)]
+        ),
+        lut=np.concatenate([c.lut for c in chunks]),
+        names=[n for c in chunks for n in c.names],
     )
-    survey, scan = _kernels()
-    ordered, t0, used = survey(codes, lut, t)
-    rows = np.empty(0, np.int64)
-    if not ordered:  # the pass reads the funnel rows by time, ties in step order
-        steps = lut[codes]
-        rows = np.flatnonzero(steps)
-        rows = rows[np.lexsort((steps[rows], t[rows]))]
-    rows = _frozen(rows, np.int64)
+    steps = one.lut[one.codes]
+    rows = np.flatnonzero(steps)
+    return one, rows[np.lexsort((steps[rows], one.t[rows]))], np.concatenate(ids)
+
+
+def _pass(
+    log: Log, spec: FunnelSpec, pool: ThreadPoolExecutor, *, table: str, time: str
+) -> tuple[np.ndarray, Any, set]:
+    """``level`` of every user number, ``decode`` (numbers to ids) and the funnel names read.
+
+    The chunks are read in their order, each split between the threads by user; when a
+    thread finds its rows out of time order, the log is put in order and read again."""
+    chunks, unit_ns = log
+    ids, lo, n_users, decode = _user_numbers([c.users for c in chunks])
+    scan, finish = _kernels()
     limited = spec.window_ns is not None
     # t - anchor <= window in the data's unit is exact with the window floored to that unit:
     # both sides of the comparison are whole numbers of units
     window = spec.window_ns // unit_ns if limited else 0
-    state = np.zeros((max(n_users, 1), spec.n_steps), np.int64)
-    level = np.zeros(max(n_users, 1), np.uint8)
-    # each thread takes a contiguous half of the users: disjoint rows of the shared state
-    cuts = np.linspace(0, len(level), THREADS + 1).astype(np.int64)
-    jobs = [
-        pool.submit(scan, rows, codes, lut, ids, lo, t, t0, window, limited, state, level, a, b)
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True)
-    ]
+    n = max(n_users, 1)
+    cuts = np.linspace(0, n, THREADS + 1).astype(np.int64)  # contiguous users per thread
+    parts = list(zip(cuts[:-1], cuts[1:], strict=True))
+
+    def run(pieces: list[tuple[Chunk, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, list, int]:
+        state = np.zeros((n, spec.n_steps), np.int64)
+        carry = np.zeros((len(parts), 3), np.int64)
+        carry[:, 0] = EMPTY
+        used = [np.zeros(len(c.lut), np.bool_) for c, _, _ in pieces]
+        for (c, rows, x), seen in zip(pieces, used, strict=True):
+            args = (
+                _frozen(rows, np.int64),
+                _frozen(c.codes, np.int32),
+                _frozen(c.lut, np.uint8),
+                _frozen(x, np.int64),
+                lo,
+                _frozen(c.t, np.int64),
+                window,
+                limited,
+                state,
+            )
+            jobs = [
+                pool.submit(scan, *args, a, b, carry[p], seen) for p, (a, b) in enumerate(parts)
+            ]
+            for job in jobs:
+                job.result()
+        flags = int(np.bitwise_or.reduce(carry[:, 2]))
+        return state, used, flags
+
+    no_rows = np.empty(0, np.int64)
+    pieces = [(c, no_rows, x) for c, x in zip(chunks, ids, strict=True)]
+    state, used, flags = run(pieces)
+    if flags & UNORDERED:  # the pass reads the funnel rows by time, ties in step order
+        pieces = [_sorted(chunks, ids)]
+        state, used, flags = run(pieces)
+    if flags & EMPTY_TIME:
+        at = np.flatnonzero(np.concatenate([c.t for c in chunks]) == EMPTY)
+        raise InputError(
+            "a time is the smallest the type holds (it reads as NaT)",
+            table=table,
+            column=time,
+            rows=data_rows(at),
+            fix="drop or correct the rows with that time",
+        )
+    level = np.zeros(n, np.uint8)
+    jobs = [pool.submit(finish, state, level, a, b) for a, b in parts]
     for job in jobs:
         job.result()
-    return level, decode, used
+    names = {
+        c.names[k]
+        for (c, _, _), seen in zip(pieces, used, strict=True)
+        for k in np.flatnonzero(seen)
+    }
+    return level, decode, names
 
 
 def levels(
@@ -405,10 +499,8 @@ def levels(
             from mktkit import funnel_sql
 
             return funnel_sql.levels(events, spec, user=user, time=time, event=event, table=table)
-        level, decode, used = _pass(log, spec, pool)
+        level, decode, present = _pass(log, spec, pool, table=table, time=time)
     entered = np.flatnonzero(level)
     out = pd.DataFrame({user: decode(entered), "level": level[entered].astype(np.int64)})
-    code_names, lut = log[4], log[3]
-    present = {code_names[c] for c in np.flatnonzero(used & (lut > 0))}
     out.attrs["missing_names"] = [name for name in spec.names if name not in present]
     return out
