@@ -460,6 +460,10 @@ def _ns_to_datetime(values: pd.Series) -> pd.Series:
 
 def _level_counts(lv: pd.DataFrame, n: int, by: list[str]) -> pd.DataFrame:
     """Users at each step: users whose level is at least the step's index."""
+    if not by:  # users per level, counted (a group-by of millions of users takes 10x longer)
+        per_level = np.bincount(lv["level"].to_numpy(np.int64), minlength=n + 1)
+        at_least = per_level[::-1].cumsum()[::-1]  # users at level k or beyond
+        return pd.DataFrame({"step_index": range(1, n + 1), "users": at_least[1 : n + 1]})
     per = lv.groupby([*by, "level"], dropna=False).size().rename("n").reset_index()
     return counts_from_levels(per, n, by)
 
