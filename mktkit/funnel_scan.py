@@ -156,46 +156,61 @@ class Chunk:
 Log = tuple[list[Chunk], int]
 
 
+def _fast_unit(schema: Any, *, user: str, time: str, event: str) -> int | None:
+    """ns per unit of the time column when the columns' Arrow types are ones the pass reads
+    as they are (a timestamp, text or dictionary names; integer users are used as they are,
+    others factorized), else None (the general loader parses and checks them)."""
+    import pyarrow as pa
+
+    ttype, etype = schema.field(time).type, schema.field(event).type
+    if not pa.types.is_timestamp(ttype) or ttype.unit not in _UNITS_NS:
+        return None
+    if pa.types.is_dictionary(etype):
+        etype = etype.value_type
+    if not (pa.types.is_string(etype) or pa.types.is_large_string(etype)):
+        return None
+    return _UNITS_NS[ttype.unit]
+
+
+def _chunk(batch: Any, step: dict[str, int]) -> Chunk | None:
+    """A record batch of ``user, time, event`` (types accepted by :func:`_fast_unit`) as a
+    chunk of views of its buffers; None when a column has nulls."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if any(col.null_count for col in batch.columns):
+        return None
+    u, ev = batch.column(0), batch.column(2)
+    if not pa.types.is_dictionary(ev.type):
+        ev = pc.dictionary_encode(ev)
+    names = ev.dictionary.to_pylist()
+    return Chunk(
+        users=u.to_numpy(zero_copy_only=pa.types.is_integer(u.type)),
+        t=batch.column(1).to_numpy().view("int64"),
+        codes=ev.indices.to_numpy(),
+        lut=np.asarray([step.get(n, 0) for n in names], dtype=np.uint8),
+        names=names,
+    )
+
+
 def _arrow_fast(table: Any, spec: FunnelSpec, *, user: str, time: str, event: str) -> Log | None:
     """The log's chunks straight from an Arrow table, one a record batch (no copy: the arrays
     are views of Arrow's buffers, and each batch keeps its own dictionary of names), or None
     when a column needs the checks and parsing of the general loader (nulls, text times, an
     unusual type)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    cols = {c: table.column(c) for c in (user, time, event)}
-    if any(col.null_count for col in cols.values()):
-        return None
-    ttype = cols[time].type
-    if not pa.types.is_timestamp(ttype) or ttype.unit not in _UNITS_NS:
-        return None
-    etype = cols[event].type
-    if pa.types.is_dictionary(etype):
-        etype = etype.value_type
-    if not (pa.types.is_string(etype) or pa.types.is_large_string(etype)):
+    unit = _fast_unit(table.schema, user=user, time=time, event=event)
+    if unit is None:
         return None
     step = _step_of_name(spec)
-    integer_ids = pa.types.is_integer(cols[user].type)
     chunks = []
     for batch in table.select([user, time, event]).to_batches():
         if not batch.num_rows:
             continue
-        ev = batch.column(2)
-        if not pa.types.is_dictionary(ev.type):
-            ev = pc.dictionary_encode(ev)
-        names = ev.dictionary.to_pylist()
-        u = batch.column(0)
-        chunks.append(
-            Chunk(
-                users=u.to_numpy() if integer_ids else u.to_numpy(zero_copy_only=False),
-                t=batch.column(1).to_numpy().view("int64"),
-                codes=ev.indices.to_numpy(),
-                lut=np.asarray([step.get(n, 0) for n in names], dtype=np.uint8),
-                names=names,
-            )
-        )
-    return chunks, _UNITS_NS[ttype.unit]
+        chunk = _chunk(batch, step)
+        if chunk is None:
+            return None
+        chunks.append(chunk)
+    return chunks, unit
 
 
 def _read_pool() -> Any:
@@ -213,6 +228,32 @@ def _read_pool() -> Any:
         return pa.default_memory_pool()
 
 
+def _dataset(events: str | Path, cols: list[str], *, event: str, table: str) -> Any:
+    """The Parquet files of a path or glob as a pyarrow dataset that reads the event names
+    dictionary-encoded (one number a row, no string decoded); InputError for no file, files
+    that are not Parquet and missing columns."""
+    import pyarrow.dataset as ds
+
+    files = _parquet_files(events)
+    if not files:
+        raise InputError(
+            f"no such file {str(events)!r}",
+            table=table,
+            fix="give a Parquet file, a glob such as 'events/*.parquet' or a DataFrame",
+        )
+    fmt = ds.ParquetFileFormat(read_options={"dictionary_columns": [event]})
+    try:
+        dataset = ds.dataset(files, format=fmt)
+    except Exception as err:  # pyarrow's errors vary by version: name the file instead
+        raise InputError(
+            f"cannot read {str(events)!r} as Parquet ({err})".split("\n")[0],
+            table=table,
+            fix="give Parquet files; read CSV or Excel with mk.read_table first",
+        ) from None
+    require_columns(pd.DataFrame(columns=dataset.schema.names), cols, table=table)
+    return dataset
+
+
 def _read(
     events: Any, spec: FunnelSpec, *, user: str, time: str, event: str, table: str
 ) -> Log | None:
@@ -224,26 +265,7 @@ def _read(
 
     cols = list(dict.fromkeys([user, time, event]))
     if isinstance(events, str | Path):
-        files = _parquet_files(events)
-        if not files:
-            raise InputError(
-                f"no such file {str(events)!r}",
-                table=table,
-                fix="give a Parquet file, a glob such as 'events/*.parquet' or a DataFrame",
-            )
-        import pyarrow.dataset as ds
-
-        # event names arrive dictionary-encoded: one number a row, no string decoded
-        fmt = ds.ParquetFileFormat(read_options={"dictionary_columns": [event]})
-        try:
-            dataset = ds.dataset(files, format=fmt)
-        except Exception as err:  # pyarrow's errors vary by version: name the file instead
-            raise InputError(
-                f"cannot read {str(events)!r} as Parquet ({err})".split("\n")[0],
-                table=table,
-                fix="give Parquet files; read CSV or Excel with mk.read_table first",
-            ) from None
-        require_columns(pd.DataFrame(columns=dataset.schema.names), cols, table=table)
+        dataset = _dataset(events, cols, event=event, table=table)
         log = dataset.to_table(columns=cols, memory_pool=_read_pool())
         return _arrow_fast(log, spec, user=user, time=time, event=event)
     if not isinstance(events, pd.DataFrame):
