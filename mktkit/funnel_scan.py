@@ -11,8 +11,12 @@ highest level reached. Ties at one instant are read in step order, so equal time
 
 This engine runs that pass over the whole log at once, with one state row per user, in a loop
 compiled by numba: one read of the log, no sort when the log is already in time order (event
-logs usually are), no join. On the 10-million-event sample log it is several times faster
-than the DuckDB engine and ClickHouse itself (``benchmarks/funnel.py``).
+logs usually are), no join. A Parquet log with integer user ids is scanned batch by batch
+while pyarrow decodes the next batches (the footers' statistics give the id range, so the
+state exists before the first row); a log out of time order, with nulls or with ids beyond
+those statistics is read whole instead and sorted or handed to DuckDB. On the
+10-million-event sample log it is several times faster than the DuckDB engine and ClickHouse
+itself (``benchmarks/funnel.py``).
 
 It answers the common question only, where that pass is exact: ``mode="ordered"``, no event
 name in two steps (lists of names are fine) and no ``strict_increase`` (where the latest anchor
@@ -310,8 +314,9 @@ def _user_numbers(users: list[np.ndarray]) -> tuple[list[np.ndarray], int, int, 
 #: The smallest int64 (NaT): the state stores an anchor ``a`` as ``a ^ EMPTY``, which is 0, the
 #: mark of "no chain" in the zeroed state, only for this one time, which the pass reports.
 EMPTY = np.iinfo(np.int64).min
-#: Bits of a pass's ``carry[2]``: its rows were out of time order / a time was :data:`EMPTY`.
-UNORDERED, EMPTY_TIME = 1, 2
+#: Bits of a pass's ``carry[2]``: its rows were out of time order / a time was :data:`EMPTY` /
+#: a user id was outside the state.
+UNORDERED, EMPTY_TIME, OUT_OF_RANGE = 1, 2, 4
 
 
 @cache
@@ -332,7 +337,8 @@ def _kernels() -> tuple[Any, Any]:
         the state starts as zeroed pages. Threads given disjoint users share the arrays.
         ``carry`` holds the last funnel row's time and step, from chunk to chunk, and the flags
         (:data:`UNORDERED`: a row earlier than the one before, so the caller sorts and starts
-        again; :data:`EMPTY_TIME`). ``used[c]`` is set for every funnel name code read."""
+        again; :data:`EMPTY_TIME`; :data:`OUT_OF_RANGE`). ``used[c]`` is set for every funnel
+        name code read."""
         last_t, last_s, flags = carry[0], carry[1], carry[2]
         every_row = len(rows) == 0
         for j in range(len(codes) if every_row else len(rows)):
@@ -342,6 +348,8 @@ def _kernels() -> tuple[Any, Any]:
                 continue
             x = u[i] - lo
             if x < x_from or x >= x_to:
+                if x < 0 or x >= state.shape[0]:  # (ids beyond a file's statistics)
+                    flags |= OUT_OF_RANGE
                 continue
             ti = t[i]
             # this thread's rows in time order (ties in step order) put every user's in order
@@ -482,6 +490,113 @@ def _pass(
     return level, decode, names
 
 
+def _id_range(dataset: Any, user: str) -> tuple[int, int, int] | None:
+    """``smallest id, largest id, rows`` of integer user ids from the files' row-group
+    statistics (Parquet footers: nothing is decoded), or None when the ids are not integers or
+    a row group has no statistics."""
+    import pyarrow as pa
+
+    if not pa.types.is_integer(dataset.schema.field(user).type):
+        return None
+    lo, hi, rows = None, None, 0
+    for fragment in dataset.get_fragments():
+        meta = fragment.metadata
+        for g in range(meta.num_row_groups):
+            group = meta.row_group(g)
+            if not group.num_rows:
+                continue
+            col = next(
+                (
+                    group.column(j)
+                    for j in range(group.num_columns)
+                    if group.column(j).path_in_schema == user
+                ),
+                None,
+            )
+            stats = col.statistics if col is not None else None
+            if stats is None or not stats.has_min_max:
+                return None
+            lo = stats.min if lo is None else min(lo, stats.min)
+            hi = stats.max if hi is None else max(hi, stats.max)
+            rows += group.num_rows
+    return None if lo is None else (int(lo), int(hi), rows)
+
+
+def _scan_reading(
+    dataset: Any,
+    spec: FunnelSpec,
+    warm: Any,
+    pool: ThreadPoolExecutor,
+    *,
+    user: str,
+    time: str,
+    event: str,
+) -> tuple[np.ndarray, Any, set] | None:
+    """The pass run on each record batch as pyarrow decodes the next ones: what
+    :func:`_pass` returns, or None when it cannot be done so (the caller then reads the whole
+    log and runs :func:`_pass`).
+
+    That needs integer user ids in a compact range known before the first batch, which the
+    Parquet footers' statistics give; the kernel flags any id outside them. It stops at the
+    first batch that shows rows out of time order, a null, an id beyond the statistics or the
+    int64-min time: :func:`_pass` sorts, or the general loader names the rows. The batches
+    are dropped once scanned, so only the state stays in memory."""
+    unit = _fast_unit(dataset.schema, user=user, time=time, event=event)
+    ids = _id_range(dataset, user) if unit is not None else None
+    if ids is None:
+        return None
+    lo, hi, rows = ids
+    if hi - lo > 2 * rows + 1024 or hi >= 2**63:  # sparse ids: _pass factorizes them
+        return None
+    n = hi - lo + 1
+    scan, finish = _kernels()
+    limited = spec.window_ns is not None
+    window = spec.window_ns // unit if limited else 0  # (exact: see _pass)
+    state = np.zeros((n, spec.n_steps), np.int64)
+    carry = np.zeros(3, np.int64)
+    carry[0] = EMPTY
+    step, present, no_rows = _step_of_name(spec), set(), _frozen(np.empty(0), np.int64)
+    # read ahead without bound: while numba loads its code, pyarrow keeps decoding
+    batches = dataset.to_batches(
+        columns=[user, time, event], memory_pool=_read_pool(), batch_readahead=1 << 16
+    )
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        chunk = _chunk(batch, step)
+        if chunk is None:
+            return None
+        warm.result()
+        seen = np.zeros(len(chunk.lut), np.bool_)
+        scan(
+            no_rows,
+            _frozen(chunk.codes, np.int32),
+            _frozen(chunk.lut, np.uint8),
+            _frozen(chunk.users, np.int64),
+            lo,
+            _frozen(chunk.t, np.int64),
+            window,
+            limited,
+            state,
+            0,
+            n,
+            carry,
+            seen,
+        )
+        if carry[2]:
+            return None
+        present.update(chunk.names[k] for k in np.flatnonzero(seen))
+    level = np.zeros(n, np.uint8)
+    cuts = np.linspace(0, n, THREADS + 1).astype(np.int64)
+    jobs = [
+        pool.submit(finish, state, level, a, b) for a, b in zip(cuts[:-1], cuts[1:], strict=True)
+    ]
+    for job in jobs:
+        job.result()
+    dtype = np.dtype(dataset.schema.field(user).type.to_pandas_dtype())
+    return level, lambda x: (x + lo).astype(dtype), present
+
+
 def levels(
     events: Any,
     spec: FunnelSpec,
@@ -516,13 +631,22 @@ def levels(
         )
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         warm = pool.submit(_warm_up)  # numba loads its code while pyarrow reads (no GIL held)
-        log = _read(events, spec, user=user, time=time, event=event, table=table)
-        warm.result()
-        if log is None:
-            from mktkit import funnel_sql
+        done = None
+        if isinstance(events, str | Path):
+            cols = list(dict.fromkeys([user, time, event]))
+            dataset = _dataset(events, cols, event=event, table=table)
+            done = _scan_reading(dataset, spec, warm, pool, user=user, time=time, event=event)
+        if done is None:
+            log = _read(events, spec, user=user, time=time, event=event, table=table)
+            warm.result()
+            if log is None:
+                from mktkit import funnel_sql
 
-            return funnel_sql.levels(events, spec, user=user, time=time, event=event, table=table)
-        level, decode, present = _pass(log, spec, pool, table=table, time=time)
+                return funnel_sql.levels(
+                    events, spec, user=user, time=time, event=event, table=table
+                )
+            done = _pass(log, spec, pool, table=table, time=time)
+        level, decode, present = done
     entered = np.flatnonzero(level)
     # (fresh arrays: no copy into one block, which took longer than counting the levels)
     out = pd.DataFrame(

@@ -280,3 +280,80 @@ def test_a_relation_is_not_for_the_scan():
     rel = duckdb.connect().sql("SELECT 1 AS user_id")
     with pytest.raises(InputError, match="DataFrame or Parquet files"):
         funnel_levels(rel, STEPS, engine="scan")
+
+
+def passes(monkeypatch) -> list:
+    """Records each call of the whole-log pass (the fallback of the scan while reading)."""
+    calls: list = []
+    whole = funnel_scan._pass
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(funnel_scan, "_pass", spy)
+    return calls
+
+
+GROUPED = timed(
+    (1, 0, "search"),
+    (1, 1, "visit"),
+    (2, 2, "add_to_cart"),
+    (2, 3, "visit"),
+    (1, 4, "view_product"),
+    (2, 5, "view_product"),
+    (1, 6, "add_to_cart"),
+    (3, 7, "view_product"),
+)
+GROUPED_LEVELS = {1: 3, 2: 2}
+
+
+def test_a_file_in_time_order_is_scanned_while_it_is_read(tmp_path, monkeypatch):
+    # three row groups, so three batches: chains carry over from batch to batch
+    path = tmp_path / "groups.parquet"
+    pq.write_table(GROUPED, path, row_group_size=3)
+    calls = passes(monkeypatch)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == GROUPED_LEVELS
+    assert calls == []
+    # out of time order across row groups: the scan stops and the whole log is sorted
+    late = timed((1, 10, "view_product"), (1, 11, "add_to_cart"), (1, 0, "visit"), (2, 1, "visit"))
+    pq.write_table(late, tmp_path / "late.parquet", row_group_size=2)
+    assert as_dict(funnel_levels(str(tmp_path / "late.parquet"), STEPS, engine="scan")) == {
+        1: 3,
+        2: 1,
+    }
+    assert len(calls) == 1
+
+
+def test_without_id_statistics_the_whole_log_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "nostats.parquet"
+    pq.write_table(GROUPED, path, row_group_size=3, write_statistics=False)
+    assert (
+        funnel_scan._id_range(
+            funnel_scan._dataset(str(path), ["user_id"], event="event", table="events"), "user_id"
+        )
+        is None
+    )
+    calls = passes(monkeypatch)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == GROUPED_LEVELS
+    assert len(calls) == 1
+
+
+def test_ids_beyond_the_statistics_are_not_dropped(tmp_path, monkeypatch):
+    # footers claiming ids 1..1 while user 2 is in the file (a writer's wrong statistics):
+    # user 2's rows are outside the state, so the scan stops and the whole log is read
+    path = tmp_path / "groups.parquet"
+    pq.write_table(GROUPED, path, row_group_size=3)
+    monkeypatch.setattr(funnel_scan, "_id_range", lambda dataset, user: (1, 1, 8))
+    calls = passes(monkeypatch)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == GROUPED_LEVELS
+    assert len(calls) == 1
+
+
+def test_sparse_ids_are_numbered_by_the_whole_log_pass(tmp_path, monkeypatch):
+    sparse = GROUPED.set_column(0, "user_id", pa.array([1, 1, 10**12, 10**12, 1, 10**12, 1, 7]))
+    path = tmp_path / "sparse.parquet"
+    pq.write_table(sparse, path, row_group_size=3)
+    calls = passes(monkeypatch)
+    assert as_dict(funnel_levels(str(path), STEPS, engine="scan")) == {1: 3, 10**12: 2}
+    assert len(calls) == 1
