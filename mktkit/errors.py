@@ -15,6 +15,7 @@ channel_daily.spend: spend is negative; rows: 4 (-10.0). Fix: spend is money pai
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -215,7 +216,11 @@ def date_column(df: Any, column: str, *, table: str) -> Any:
     import pandas as pd
 
     raw = df[column].reset_index(drop=True)
-    when = pd.to_datetime(raw, errors="coerce")
+    with warnings.catch_warnings():
+        # a first value that is no date leaves pandas no format to infer: it parses each value
+        # on its own, as wanted here (the ones it cannot parse are named below), and warns
+        warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+        when = pd.to_datetime(raw, errors="coerce")
     bad = when.isna()
     if bad.any():
         raise InputError(
