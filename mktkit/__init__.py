@@ -153,7 +153,9 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | set(_SUBPACKAGES))
+    # Tab completion offers the kit, not the helpers this file imports (sys, importlib) nor
+    # submodules bound on first use (mk.io, mk.schemas): those are reached by import.
+    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})
 
 
 class _Kit(types.ModuleType):

@@ -65,3 +65,18 @@ def test_a_function_keeps_its_name_over_a_module_of_that_name():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_tab_completion_offers_the_public_names_only():
+    code = (
+        "import json, mktkit as mk, mktkit.io\nmk.funnel\n"
+        "print(json.dumps([sorted(dir(mk)), mk.__all__]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    names, public = json.loads(out.stdout.strip().splitlines()[-1])
+    assert [n for n in names if not n.startswith("_")] == sorted(n for n in public if n[0] != "_")
+    assert {"funnel", "training", "InputError", "render"} <= set(names)
+    assert not {"sys", "importlib", "types", "warnings", "Any", "io", "errors"} & set(names)
+    assert "__version__" in names
