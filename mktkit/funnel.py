@@ -1267,6 +1267,8 @@ def aarrr(
                 f"FROM (SELECT {qi(user)} AS u, {', '.join(meets)}{firsts} FROM mk_src "
                 f"GROUP BY {qi(user)}) WHERE s0 ORDER BY u"
             ).df()
+        except duckdb.OutOfMemoryException as err:
+            raise funnel_sql.engine_error(con, err, table="events", what="the stages") from None
         except duckdb.Error as err:
             raise InputError(
                 f"a stage condition failed in DuckDB: {str(err).splitlines()[0]}",

@@ -74,6 +74,45 @@ def connect() -> Any:
     return con
 
 
+def engine_error(con: Any, err: Exception, *, table: str, what: str) -> InputError:
+    """The :class:`InputError` for a DuckDB failure, with the fix for running out of memory.
+
+    DuckDB spills to ``temp_directory`` and fails only when even that cannot hold the work (or
+    spilling is off); the message then names the connection's limits and how to raise them,
+    instead of DuckDB's bare "failed to pin block".
+
+    Examples
+    --------
+    >>> err = duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+    >>> msg = str(engine_error(connect(), err, table="events", what="the funnel"))
+    >>> msg.startswith("events: DuckDB ran out of memory computing the funnel (memory_limit ")
+    True
+    >>> "SET temp_directory" in msg
+    True
+    """
+    first = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if not isinstance(err, duckdb.OutOfMemoryException):
+        return InputError(f"DuckDB could not compute {what}: {first}", table=table)
+    try:
+        ((limit, threads, spill),) = con.sql(
+            "SELECT current_setting('memory_limit'), current_setting('threads'), "
+            "current_setting('temp_directory')"
+        ).fetchall()
+    except duckdb.Error:  # a connection too broken to answer: give the advice without figures
+        limit, threads, spill = "?", "?", "?"
+    where = f"temp_directory {spill!r}" if spill else "spilling to disk off (temp_directory '')"
+    return InputError(
+        f"DuckDB ran out of memory computing {what} "
+        f"(memory_limit {limit}, threads {threads}, {where})",
+        table=table,
+        fix="pass a connection with room for it, e.g. con = duckdb.connect(); "
+        "con.execute(\"SET temp_directory = '/a/disk/with/space'\"); "
+        "con.execute(\"SET memory_limit = '8GB'\"); con.execute('SET threads = 1'); "
+        "and call again with con=con (and engine='duckdb'); each thread needs its own buffers, "
+        "see https://duckdb.org/docs/stable/guides/troubleshooting/oom_errors",
+    )
+
+
 def qi(name: str) -> str:
     """Quote an SQL identifier."""
     return '"' + str(name).replace('"', '""') + '"'
@@ -640,9 +679,7 @@ def levels(
         ]
         return out
     except duckdb.Error as err:  # an engine failure the checks above did not foresee
-        raise InputError(
-            f"DuckDB could not compute the funnel: {str(err).splitlines()[0]}", table=table
-        ) from err
+        raise engine_error(con, err, table=table, what="the funnel") from err
     finally:
         if own:
             con.close()

@@ -369,6 +369,63 @@ def test_parquet_glob_and_relation_give_the_same_levels(tmp_path):
     assert left == [(0,)]
 
 
+def random_log(n: int, seed: int = 3) -> pd.DataFrame:
+    """``n`` events of ``n // 25`` users over 30 days: names a-d (the steps) and x (noise)."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "user_id": rng.integers(0, n // 25, n),
+            "ts": pd.Timestamp("2025-01-01")
+            + pd.to_timedelta(rng.integers(0, 30 * 86400, n), unit="s"),
+            "event": np.array(["a", "b", "c", "d", "x"])[rng.integers(0, 5, n)],
+        }
+    )
+
+
+def small_duckdb(memory_limit: str, temp_directory: str):
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET threads = 1")
+    con.execute(f"SET temp_directory = '{temp_directory}'")
+    return con
+
+
+def test_a_log_larger_than_duckdbs_memory_spills_to_disk(tmp_path):
+    # 300,000 events do not fit in 8 MB: with spilling off DuckDB runs out of memory (below),
+    # with a temporary directory it spills and gives the levels of the pandas engine
+    ev = random_log(300_000)
+    path = tmp_path / "events.parquet"
+    ev.to_parquet(path)
+    steps = ["a", "b", "c", "d"]
+    expected = funnel_levels(ev, steps, window="3D", engine="pandas")
+    assert (expected["level"] == 4).sum() > 500  # a funnel with users at every step
+    con = small_duckdb("8MB", str(tmp_path / "spill"))
+    spilled = funnel_levels(str(path), steps, window="3D", engine="duckdb", con=con)
+    pd.testing.assert_frame_equal(spilled, expected, check_dtype=False)
+    # DuckDB refuses to move a temporary directory it has written to: it did spill
+    with pytest.raises(duckdb.NotImplementedException, match="has been used"):
+        con.execute("SET temp_directory = ''")
+    # without room to spill: the message names the limits and the fix
+    con = small_duckdb("8MB", "")
+    with pytest.raises(InputError, match="ran out of memory computing the funnel") as err:
+        funnel_levels(str(path), steps, window="3D", engine="duckdb", con=con)
+    assert "memory_limit 7.6 MiB, threads 1, spilling to disk off" in str(err.value)
+    assert "SET temp_directory" in err.value.fix
+    # the connection stays usable and keeps none of our tables
+    assert con.sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'mk_%'"
+    ).fetchall() == [(0,)]
+    stages = {
+        "acquisition": "a",
+        "activation": "b",
+        "retention": "c",
+        "referral": "x",
+        "revenue": "d",
+    }
+    with pytest.raises(InputError, match="ran out of memory computing the stages"):
+        aarrr(ev, stages, con=con)
+
+
 def test_text_and_zoned_times(ordered_engine):
     ev = pd.DataFrame(
         {
