@@ -143,6 +143,7 @@ class Source:
 
     def __init__(self, con: Any, data: Any, columns: Sequence[str], table: str = "events"):
         self.con, self.data, self.table = con, data, table
+        self.in_place = False  # a relation registered in ``con`` itself
         self.columns = list(dict.fromkeys(columns))
         self.kind = _kind(data)
         if self.kind == "pandas":
@@ -172,12 +173,28 @@ class Source:
                 f"CREATE OR REPLACE TEMP VIEW mk_src AS SELECT {cols} "
                 f"FROM read_parquet({ql(self.pattern)})"
             )
-        else:  # a relation of any connection: stream its rows as Arrow batches into ours
+        else:
             _require(list(data.columns), self.columns, table)
-            con.register("mk_src", self._reader())
+            self._register_relation()
         self.types = {
             name: str(typ) for name, typ, *_ in con.sql("DESCRIBE SELECT * FROM mk_src").fetchall()
         }
+
+    def _register_relation(self) -> None:
+        """Register the relation as ``mk_src``.
+
+        A relation of ``con`` itself (``con.table("events")`` passed with ``con=con``) is
+        registered in place: DuckDB plans it like a view, so a log larger than memory stays on
+        disk, and no open result blocks the next query (streaming it from its own connection
+        would). DuckDB refuses that for a relation of another connection, whose rows are then
+        streamed as Arrow batches into ours.
+        """
+        cols = ", ".join(qi(c) for c in self.columns)
+        try:
+            self.con.register("mk_src", self.data.project(cols))
+            self.in_place = True
+        except duckdb.InvalidInputException:  # a relation of another connection
+            self.con.register("mk_src", self._reader())
 
     def _reader(self) -> Any:
         cols = ", ".join(qi(c) for c in self.columns)
@@ -223,8 +240,10 @@ class Source:
                 return {f"{Path(f).name}:{r}": v for f, r, v in rows}, n
             return {r: v for _, r, v in rows}, n
         # a DataFrame or a relation: DuckDB keeps the scan order of a plain projection
-        con = self.con if self.kind == "pandas" else connect()
-        if self.kind == "relation":
+        # a stream is read once: a relation of another connection is streamed again into a
+        # connection of its own
+        con = self.con if self.kind == "pandas" or self.in_place else connect()
+        if con is not self.con:
             con.register("mk_src", self._reader())
         frame = con.sql(f"SELECT {qi(column)} AS value, ({condition}) AS bad FROM mk_src").df()
         if con is not self.con:

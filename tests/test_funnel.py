@@ -363,6 +363,11 @@ def test_parquet_glob_and_relation_give_the_same_levels(tmp_path):
     con = duckdb.connect()
     rel = con.sql(f"SELECT * FROM read_parquet('{path}')")
     assert levels(rel) == expected
+    # a relation of the connection the funnel runs in is read in place (streaming it from its
+    # own connection would leave a result open there, and DuckDB refuses the next query)
+    con.execute(f"CREATE TABLE events AS SELECT * FROM read_parquet('{path}')")
+    assert levels(con.table("events"), con=con) == expected
+    assert levels(con.sql("SELECT * FROM events"), con=con, by="channel") == expected
     # a caller's connection keeps no temporary tables of ours
     mk.funnel(ev, STEPS, con=con, by="channel")
     left = con.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'mk_%'").fetchall()
@@ -462,6 +467,18 @@ def test_unparseable_and_null_times_name_the_rows(ordered_engine):
         mk.funnel(ev, STEPS, engine=ordered_engine)
     msg = str(err.value)
     assert "events.ts" in msg and "2 row(s)" in msg and "2 ('yesterday')" in msg and "3 (" in msg
+
+
+def test_bad_rows_of_a_relation_are_named_in_its_own_connection_and_in_ours():
+    ev = log((1, 0, "visit"), (1, 1, "view_product"), (2, 0, "visit"))
+    ev.loc[2, "ts"] = pd.NaT
+    con = duckdb.connect()
+    con.execute("CREATE TABLE events AS SELECT * FROM ev")
+    for kwargs in ({"con": con}, {}):  # in place, and streamed into a connection of ours
+        with pytest.raises(InputError) as err:
+            funnel_levels(con.table("events"), STEPS, **kwargs)
+        assert err.value.column == "ts"
+        assert list(err.value.rows) == [3] and pd.isna(err.value.rows[3])
 
 
 def test_null_users_and_events_name_the_rows(ordered_engine):
