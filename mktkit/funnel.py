@@ -696,6 +696,8 @@ def funnel(
         :mod:`mktkit.spark`; then ``engine`` does not apply).
     steps : list or dict
         Two or more steps; a step is an event name or a list of names (any of them fills it).
+        Names match the event column's text, so an integer event code may be given as an
+        integer (``1003`` matches the code ``1003`` of an integer column).
         A dict maps display labels to steps. A step may repeat an earlier step's event: one
         event row fills at most one step.
     window : str, timedelta or None

@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -71,12 +72,21 @@ def parse_window(window: Any) -> int | None:
     return int(td.value)
 
 
+def _event_code(name: Any) -> Any:
+    """An integer event code as the text every engine matches it by (``1003`` -> ``"1003"``,
+    as an integer event column reads); anything else unchanged."""
+    if isinstance(name, numbers.Integral) and not isinstance(name, bool):
+        return str(int(name))
+    return name
+
+
 def _step_names(step: Any, position: int) -> tuple[str, ...]:
     where = f"steps[{position}]"
+    step = _event_code(step)
     if isinstance(step, str):
         names: tuple[Any, ...] = (step,)
     elif isinstance(step, Sequence | set | frozenset) and not isinstance(step, bytes):
-        names = tuple(step)
+        names = tuple(_event_code(n) for n in step)
     else:
         raise InputError(
             f"{where} is {step!r}, not an event name or a list of names",
