@@ -16,10 +16,37 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from mktkit.i18n import label
+from mktkit.style import CJK_FAMILY, add_cjk_fallback
+
+# a plot with lang="zh" (or a Chinese name in the data) renders without mk.use_theme() first
+add_cjk_fallback()
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (9, 3.6)) -> Axes:
-    return ax if ax is not None else plt.subplots(figsize=size, layout="constrained")[1]
+    if ax is None:
+        return plt.subplots(figsize=size, layout="constrained")[1]
+    return _chinese_ready(ax)
+
+
+def _chinese_ready(ax: Axes) -> Axes:
+    """A caller's Axes, its texts given the CJK font as their last fallback.
+
+    Matplotlib fixes a text's font family when the text is made: an Axes from
+    ``plt.subplots()`` made before this module was imported (so before :func:`add_cjk_fallback`)
+    would draw a Chinese title or tick label as empty boxes. Texts that already have the font
+    (the theme's, or made after the import) are left alone.
+    """
+    texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+    for text in texts:
+        families = list(text.get_fontfamily())
+        if CJK_FAMILY not in families:
+            text.set_fontfamily([*families, CJK_FAMILY])
+    ticks = list(ax.xaxis.label.get_fontfamily())
+    if any(
+        CJK_FAMILY not in t.get_fontfamily() for t in ax.get_xticklabels() + ax.get_yticklabels()
+    ):
+        ax.tick_params(labelfontfamily=ticks)
+    return ax
 
 
 def _title_y(ax: Axes, own: bool) -> float | None:
@@ -596,6 +623,7 @@ def plot_swot(
     height = _strat_rows_layout(cells, 8.0)
     if ax is None:
         ax = _strat_new_axes((8.0, height))
+    _chinese_ready(ax)
     name = swot.company_name(lang)
     ax.set_title((f"{name} · " if name else "") + strategy_label("swot", lang), loc="left")
     _strat_fill_cells(ax, cells)
@@ -629,6 +657,7 @@ def plot_tows(swot, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     height = _strat_rows_layout(cells, 8.0)
     if ax is None:
         ax = _strat_new_axes((8.0, height))
+    _chinese_ready(ax)
     name = swot.company_name(lang)
     ax.set_title((f"{name} · " if name else "") + strategy_label("tows", lang), loc="left")
     _strat_fill_cells(ax, cells)
@@ -676,6 +705,7 @@ def plot_factor_evaluation(
     if ax is None:
         height = sum(max(n, 1) * 0.2 + 0.16 for n in n_lines) + 1.3
         ax = plt.subplots(figsize=(8.0, max(3.0, height)), layout="constrained")[1]
+    _chinese_ready(ax)
     y = np.arange(len(table))
     colors = [_STRAT_QUADRANT_COLORS.get(q, "#777777") for q in table["quadrant"]]
     scores = table["score"].to_numpy(dtype=float)
@@ -795,6 +825,7 @@ def plot_ie_matrix(ie, ax: Axes | None = None, *, lang: str = "en") -> Axes:
 
     if ax is None:
         ax = plt.subplots(figsize=(8.0, 5.6), layout="constrained")[1]
+    _chinese_ready(ax)
     ax.set_xlim(4, 1)
     ax.set_ylim(1, 4)
     ax.grid(False)
@@ -885,6 +916,7 @@ def plot_space(space, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     if ax is None:
         ax = _strat_new_axes((7.0, 6.6))
         ax.set_position((0.09, 0.07, 0.86, 0.85))
+    _chinese_ready(ax)
     s = space.scale
     ax.set_xlim(-s, s)
     ax.set_ylim(-s, s)
@@ -1017,6 +1049,7 @@ def plot_mix_scorecard(
                 column="ax",
                 fix="create it with subplot_kw={'projection': 'polar'}",
             )
+        _chinese_ready(ax)
         angles = np.linspace(0, 2 * np.pi, len(names), endpoint=False)
         closed = np.append(angles, angles[0])
         ax.plot(
@@ -1051,6 +1084,7 @@ def plot_mix_scorecard(
         return ax
     if ax is None:
         ax = plt.subplots(figsize=(8.0, 0.42 * len(names) + 1.5), layout="constrained")[1]
+    _chinese_ready(ax)
     y = np.arange(len(names))
     rated = ~np.isnan(scores)
     bars = ax.barh(y[rated], scores[rated], color="#0072B2", height=0.58)

@@ -167,6 +167,30 @@ def register_cjk_font() -> Path:
     return _registered
 
 
+def add_cjk_fallback() -> None:
+    """Let figures drawn without the theme show Chinese too.
+
+    Registers the CJK font and appends it to ``font.family`` when absent. Matplotlib falls
+    back glyph by glyph along that list, so the font appended last draws only what the fonts
+    before it cannot: a figure without Chinese looks as before, and one with Chinese (a
+    ``lang="zh"`` label, a Chinese region or campaign name) renders it instead of empty boxes.
+    :mod:`mktkit.plots` calls it when imported; :func:`use_theme` still gives the report look.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> add_cjk_fallback()                   # doctest: +SKIP
+    >>> matplotlib.rcParams["font.family"]   # doctest: +SKIP
+    ['sans-serif', 'Noto Sans CJK SC']
+    """
+    register_cjk_font()
+    import matplotlib
+
+    families = list(matplotlib.rcParams["font.family"])
+    if CJK_FAMILY not in families:
+        matplotlib.rcParams["font.family"] = [*families, CJK_FAMILY]
+
+
 def theme_params(lang: str = "en") -> dict[str, Any]:
     """The matplotlib rcParams of the report theme for ``lang`` (seaborn reads the same).
 

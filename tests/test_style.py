@@ -8,7 +8,10 @@ development machine `fc-list :lang=zh` lists no font at all, so nothing else cou
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+import subprocess
+import sys
 import unicodedata
 import warnings
 from pathlib import Path
@@ -291,3 +294,47 @@ def test_the_embedded_subset_keeps_what_a_chinese_or_english_page_uses():
 def test_the_subset_is_the_same_with_the_font_opened_ahead():
     text = "月度营销复盘 · ROAS 2026"
     assert font_face_css(text, open_cjk_font()) == font_face_css(text)
+
+
+def test_plots_draw_chinese_without_the_theme():
+    # An analyst's first figure: no mk.use_theme(), matplotlib's defaults, an Axes made before
+    # mktkit.plots is imported. Control first: the default fonts lack Chinese. Then the kit's
+    # plot on that Axes, and on an Axes of its own, draw every glyph from the CJK font.
+    code = """
+import json, warnings
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+import mktkit as mk
+
+def glyph_warnings(fig):
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    return sum("missing from font" in str(w.message) for w in seen)
+
+def fonts(text):
+    return font_manager.fontManager._find_fonts_by_props(text.get_fontproperties())
+
+fig, early = plt.subplots()
+early.set_title("访问")
+before = glyph_warnings(fig)
+res = mk.funnel_from_counts(pd.DataFrame({"stage": ["访问", "下单"], "count": [100, 40]}))
+own = mk.plot_funnel(res, lang="zh")
+mk.plot_funnel(res, ax=early, lang="zh")
+texts = [ax.get_xticklabels()[0] for ax in (own, early)] + [early.yaxis.label]
+print(json.dumps({"before": before, "after": glyph_warnings(fig) + glyph_warnings(own.figure),
+                  "texts": [t.get_text() for t in texts], "fonts": [fonts(t) for t in texts],
+                  "family": matplotlib.rcParams["font.family"]}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["before"] > 0
+    assert got["after"] == 0
+    assert got["texts"] == ["访问", "访问", "用户数"]
+    assert all(str(cjk_font_path()) in found for found in got["fonts"])
+    assert got["family"] == ["sans-serif", CJK_FAMILY]
