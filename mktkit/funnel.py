@@ -813,6 +813,7 @@ def funnel_trend(
     mode: str = "ordered",
     strict_increase: bool = False,
     *,
+    as_of: Any = None,
     engine: str = "auto",
     con: Any = None,
     spark: Any = None,
@@ -822,30 +823,40 @@ def funnel_trend(
     Each user counts once, in the period of the step-1 event of their reported chain (the one
     ``by=`` uses in :func:`funnel`), with the level of that chain.
 
+    A period is ``complete`` when the log covers the whole window of everyone who entered in
+    it: its last instant plus ``window`` is at or before ``as_of``. The conversion of a later
+    period is cut short by the end of the data (users who entered last have not had their
+    window yet), so its fall is no leak: compare complete periods.
+
     Parameters
     ----------
     freq : str
         A pandas period alias: ``"D"``, ``"W"`` (weeks starting Monday), ``"M"``, ``"Q"``,
         ``"Y"``.
+    as_of : str or Timestamp, optional
+        The time up to which the log is complete (an instant with an offset is taken in UTC,
+        as the event times are). Default: the latest event of the log, of any name.
     Other parameters
         As in :func:`funnel`.
 
     Returns
     -------
     FunnelResult
-        ``period`` (start of the period), ``[by...]`` and the columns of :func:`funnel`.
+        ``period`` (start of the period), ``complete`` (bool; with ``window=None`` a period is
+        complete once it has ended, though its users have had less time than earlier ones),
+        ``[by...]`` and the columns of :func:`funnel`.
 
     Examples
     --------
     >>> ev = pd.DataFrame({"user_id": [1, 1, 2], "event": ["visit", "buy", "visit"],
     ...     "ts": pd.to_datetime(["2025-01-06 10:00", "2025-01-06 11:00", "2025-01-13 09:00"])})
-    >>> t = funnel_trend(ev, ["visit", "buy"], freq="W")
-    >>> t[["period", "step", "users"]].astype({"period": str})
-           period   step  users
-    0  2025-01-06  visit      1
-    1  2025-01-06    buy      1
-    2  2025-01-13  visit      1
-    3  2025-01-13    buy      0
+    >>> t = funnel_trend(ev, ["visit", "buy"], freq="W", window="1D", as_of="2025-01-15")
+    >>> t[["period", "complete", "step", "users"]].astype({"period": str})
+           period  complete   step  users
+    0  2025-01-06      True  visit      1
+    1  2025-01-06      True    buy      1
+    2  2025-01-13     False  visit      1
+    3  2025-01-13     False    buy      0
     """
     spec = FunnelSpec.build(steps, window=window, mode=mode, strict_increase=strict_increase)
     by = _by_list(by)
@@ -857,18 +868,83 @@ def funnel_trend(
             column="freq",
             fix='use "D", "W", "M", "Q" or "Y"',
         ) from None
+    end = None if as_of is None else _instant(as_of, "as_of")
     sdf = _spark_input(events, spark, con)
     if sdf is not None:
         from mktkit import spark as on_spark
 
-        return on_spark.funnel(
+        res = on_spark.funnel(
             sdf, spec, user=user, time=time, event=event, by=by, times=False, freq=freq
         )
-    lv = _engine_levels(
-        events, spec, user=user, time=time, event=event, by=by, detail=True, engine=engine, con=con
-    )
-    lv.insert(1, "period", period_start(lv["entered_at"], freq))
-    return _result(lv, spec, ["period", *by], user, times=False)
+        if end is None:
+            end = on_spark.last_time(sdf, time)
+    else:
+        lv = _engine_levels(
+            events,
+            spec,
+            user=user,
+            time=time,
+            event=event,
+            by=by,
+            detail=True,
+            engine=engine,
+            con=con,
+        )
+        lv.insert(1, "period", period_start(lv["entered_at"], freq))
+        res = _result(lv, spec, ["period", *by], user, times=False)
+        if end is None:  # after the levels: a bad time was refused there, by row
+            end = _last_time(events, time, con)
+    res.insert(1, "complete", period_complete(res["period"], freq, spec.window_ns, end))
+    return res
+
+
+def _instant(value: Any, name: str) -> pd.Timestamp:
+    """A time argument as the engines read times: naive wall clock, or with an offset in UTC."""
+    try:
+        when = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        when = pd.NaT
+    if pd.isna(when):
+        raise InputError(
+            f"{name}={value!r} is not a date-time",
+            column=name,
+            fix=f"give e.g. {name}='2026-10-31 23:59:59'",
+        )
+    return when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when
+
+
+def _last_time(events: Any, time: str, con: Any) -> pd.Timestamp:
+    """The latest event time of a DataFrame, Parquet path or DuckDB relation (NaT if none)."""
+    if isinstance(events, pd.DataFrame):
+        from mktkit.funnel_pandas import to_ns
+
+        ns = to_ns(events[time], table="events", column=time).max()
+    else:
+        from mktkit import funnel_sql
+
+        ns = funnel_sql.last_time(events, time, con=con)
+    return pd.NaT if ns is None or pd.isna(ns) else pd.Timestamp(int(ns))
+
+
+def period_complete(
+    period: pd.Series, freq: str, window_ns: int | None, end: pd.Timestamp
+) -> pd.Series:
+    """Whether the log, up to ``end``, covers the window of every user who entered in each
+    period: the period's last nanosecond plus the window is at or before ``end`` (the window's
+    boundary counts, as in the funnel). False where ``end`` is NaT.
+
+    Examples
+    --------
+    >>> weeks = pd.Series(pd.to_datetime(["2026-10-19", "2026-10-26"]))
+    >>> end = pd.Timestamp("2026-11-02")    # the week of 10-19 ends 10-25: + 7 days is in
+    >>> period_complete(weeks, "W", pd.Timedelta("7D").value, end).tolist()
+    [True, False]
+    """
+    start = pd.Series(pd.to_datetime(period), index=period.index).astype("datetime64[ns]")
+    following = (start.dt.to_period(freq) + 1).dt.start_time.astype("datetime64[ns]")
+    last_entry = following - pd.Timedelta(1, "ns")
+    reach = last_entry + pd.Timedelta(window_ns or 0, "ns")
+    return (reach <= end) if pd.notna(end) else pd.Series(False, index=period.index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -923,6 +999,7 @@ def compare_funnels(
         set(need)
         | set(RATE_COLUMNS)
         | {"drop_off_count", "biggest_leak", "median_time_to_convert", "p90_time_to_convert"}
+        | {"complete"}  # a trend's: its periods are matched by value as segments
     )
     by_a = [c for c in a.columns if c not in base]
     by_b = [c for c in b.columns if c not in base]

@@ -700,18 +700,45 @@ def levels(
     except duckdb.Error as err:  # an engine failure the checks above did not foresee
         raise engine_error(con, err, table=table, what="the funnel") from err
     finally:
-        if own:
-            con.close()
-        else:
-            for name in ("mk_src", "mk_reach"):
-                try:
-                    con.unregister(name)
-                except Exception:  # nothing registered under that name
-                    pass
-            for row in con.sql(
-                "SELECT table_name, table_type FROM information_schema.tables "
-                "WHERE table_name LIKE 'mk\\_%' ESCAPE '\\' AND table_schema = 'main' "
-                "AND table_catalog = 'temp'"
-            ).fetchall():
-                kind = "VIEW" if "VIEW" in row[1] else "TABLE"
-                con.execute(f"DROP {kind} IF EXISTS {qi(row[0])}")
+        _release(con, own)
+
+
+def last_time(events: Any, time: str, *, con: Any = None, table: str = "events") -> int | None:
+    """The latest time of the log (any event) in integer nanoseconds, read as the funnel reads
+    times (:meth:`Source.time_expr`); None when the log is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"ts": ["2026-10-30 23:00", "2026-10-31 06:00+08:00"]})
+    >>> pd.Timestamp(last_time(ev, "ts"))   # 06:00 at +08:00 is 22:00 UTC, before 23:00
+    Timestamp('2026-10-30 23:00:00')
+    """
+    own = con is None
+    con = connect() if own else con
+    try:
+        src = Source(con, events, [time], table=table)
+        return con.sql(f"SELECT max({src.time_expr(time)}) FROM mk_src").fetchall()[0][0]
+    except duckdb.Error as err:
+        raise engine_error(con, err, table=table, what="the last time of the log") from err
+    finally:
+        _release(con, own)
+
+
+def _release(con: Any, own: bool) -> None:
+    """Close a connection of ours; in a caller's, drop what we registered and created."""
+    if own:
+        con.close()
+        return
+    for name in ("mk_src", "mk_reach"):
+        try:
+            con.unregister(name)
+        except Exception:  # nothing registered under that name
+            pass
+    for row in con.sql(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE table_name LIKE 'mk\\_%' ESCAPE '\\' AND table_schema = 'main' "
+        "AND table_catalog = 'temp'"
+    ).fetchall():
+        kind = "VIEW" if "VIEW" in row[1] else "TABLE"
+        con.execute(f"DROP {kind} IF EXISTS {qi(row[0])}")

@@ -117,6 +117,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "monetary": ("Monetary", "消费金额"),
         "cohort": ("Cohort", "同期群"),
         "period": ("Period", "周期"),
+        "complete": ("Complete", "完整"),
+        "incomplete_period": ("Window still open", "转化窗口未结束"),
     },
     # event names, funnel order first, then the noise events
     "event": {

@@ -10,8 +10,10 @@ This module is shared by several areas (headline, funnels, ...): add functions, 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
@@ -235,7 +237,7 @@ def plot_funnel_trend(
     >>> ax = mk.plot_funnel_trend(t)                                                   # doctest: +SKIP
     """
     ax = _axes(ax)
-    by = _segments(trend, _FUNNEL_COLUMNS | {"period"})
+    by = _segments(trend, _FUNNEL_COLUMNS | {"period", "complete"})
     steps = trend.drop_duplicates("step_index").sort_values("step_index")
     if step is None:
         chosen = [int(steps["step_index"].max())] if by else steps["step_index"].tolist()[1:]
@@ -248,17 +250,30 @@ def plot_funnel_trend(
         chosen = [int(hit["step_index"].iloc[0])]
     data = trend[trend["step_index"].isin(chosen)].sort_values("period")
     keys = ["step_index", *by]
+    open_window = False
     for key, part in data.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         name = _step_label(steps.loc[steps["step_index"] == key[0], "step"].iloc[0], lang)
         if by:
             name = " · ".join(str(label(k, lang)) for k in key[1:])
-        ax.plot(part["period"], part["conversion_from_first"], marker="o", markersize=3, label=name)
+        x, y = part["period"], part["conversion_from_first"]
+        done = part["complete"].to_numpy(bool) if "complete" in part else np.ones(len(x), bool)
+        (line,) = ax.plot(x[done], y[done], marker="o", markersize=3, label=name)
+        if not done.all():  # the last periods, cut short by the end of the data: dashed
+            tail = slice(max(int(done.sum()) - 1, 0), None)  # joined to the last complete one
+            ax.plot(x.iloc[tail], y.iloc[tail], linestyle="--", marker="o", markersize=3,
+                    markerfacecolor="white", color=line.get_color())  # fmt: skip
+            open_window = True
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_ylabel(label("conversion_from_first", lang))
     ax.set_xlabel(label("period", lang))
     ax.set_title(f"{label('funnel', lang)} · {label('conversion_from_first', lang)}", loc="left")
-    ax.legend(frameon=False, loc="best")
+    handles, names = ax.get_legend_handles_labels()
+    if open_window:
+        handles.append(Line2D([], [], color="#7b8794", linestyle="--", marker="o", markersize=3,
+                              markerfacecolor="white"))  # fmt: skip
+        names.append(label("incomplete_period", lang))
+    ax.legend(handles, names, frameon=False, loc="best")
     return ax
 
 

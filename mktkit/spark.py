@@ -654,6 +654,16 @@ def time_column(sdf: Any, column: str, *, table: str, what: str = "timestamps") 
     )
 
 
+def last_time(sdf: Any, column: str, *, table: str = "events") -> pd.Timestamp:
+    """The latest time of ``column`` (any event), as a wall-clock time like the funnel's times
+    (:func:`time_column`; a TIMESTAMP in the session time zone); NaT for an empty table."""
+    F = _functions()
+    latest = F.max(time_column(sdf, column, table=table).cast("timestamp_ntz"))
+    with quiet():
+        value = sdf.select(latest).first()[0]
+    return pd.NaT if value is None else pd.Timestamp(value)
+
+
 # ---------------------------------------------------------------------------------------------
 # funnels
 # ---------------------------------------------------------------------------------------------

@@ -334,8 +334,58 @@ def test_funnel_trend_by_entry_week(engine):
     ]
     assert t["users"].tolist() == [1, 1, 2, 1]
     assert t["conversion_from_first"].tolist() == [1.0, 1.0, 1.0, 0.5]
+    # the log ends Wednesday 2025-03-12 10:00. With a 7-day window the week of 03-03 (last
+    # instant Sunday 03-09 23:59:59.999999999) is complete only at 03-16 23:59:59.999999999
+    assert t["complete"].tolist() == [False] * 4
+    last = pd.Timestamp("2025-03-16 23:59:59.999999999")
+    for as_of, first_week in ((last, True), (last - pd.Timedelta(1, "ns"), False)):
+        t = funnel_trend(ev, ["visit", "view_product"], freq="W", engine=engine, as_of=as_of)
+        assert t["complete"].tolist() == [first_week, first_week, False, False]
+    # a 1-day window of the week of 03-03 ends 03-10 23:59:59.999999999: inside the log
+    t = funnel_trend(ev, ["visit", "view_product"], freq="W", window="1D", engine=engine)
+    assert t["complete"].tolist() == [True, True, False, False]
     with pytest.raises(InputError, match="freq"):
         funnel_trend(ev, ["visit", "view_product"], freq="fortnight", engine=engine)
+    with pytest.raises(InputError, match="as_of"):
+        funnel_trend(ev, ["visit", "view_product"], freq="W", engine=engine, as_of="soon")
+
+
+def test_trend_periods_are_complete_by_the_last_event_of_any_input(tmp_path):
+    # visits on 03-01 and 03-02, then only an unrelated event at 03-05 12:00+08:00, 04:00 UTC,
+    # when the log ends. The day 03-02 is complete with a 2-day window (at 03-04
+    # 23:59:59.999999999), not with 2 days 6 hours (03-05 05:59:59.999999999)
+    ev = pd.DataFrame(
+        {
+            "user_id": [1, 1, 2, 3],
+            "ts": [
+                "2025-03-01 10:00",
+                "2025-03-01 11:00",
+                "2025-03-02 09:00",
+                "2025-03-05 12:00+08:00",
+            ],  # fmt: skip
+            "event": ["visit", "view_product", "visit", "logout"],
+        }
+    )
+    path = tmp_path / "events.parquet"
+    ev.to_parquet(path)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE events AS SELECT * FROM ev")
+    inputs = {
+        "frame": {"events": ev},
+        "parquet": {"events": str(path)},
+        "relation": {"events": con.table("events"), "con": con},
+    }
+    for name, kwargs in inputs.items():
+        t = funnel_trend(steps=["visit", "view_product"], freq="D", window="2D", **kwargs)
+        assert t["period"].drop_duplicates().astype(str).tolist() == ["2025-03-01", "2025-03-02"]
+        assert t["complete"].tolist() == [True] * 4, name
+        t = funnel_trend(steps=["visit", "view_product"], freq="D", window="2D6h", **kwargs)
+        assert t["complete"].tolist() == [True, True, False, False], name
+    # no window: a period is complete once it has ended (March has not, by 03-05)
+    t = funnel_trend(ev, ["visit", "view_product"], freq="M", window=None)
+    assert t["complete"].tolist() == [False, False]
+    t = funnel_trend(ev, ["visit", "view_product"], freq="D", window=None)
+    assert t["complete"].tolist() == [True] * 4
 
 
 # ---------------------------------------------------------------------------------------------
@@ -625,10 +675,22 @@ def test_plot_funnel_bars_and_labels():
 
 def test_plot_funnel_trend_lines():
     ev = log((1, 0, "visit"), (1, 1, "view_product"), (2, 9000, "visit"))
-    t = funnel_trend(ev, ["visit", "view_product"], freq="D")
+    t = funnel_trend(ev, ["visit", "view_product"], freq="D", as_of="2025-04-01")
     ax = mk.plot_funnel_trend(t)
     (line,) = ax.get_lines()
     assert line.get_ydata().tolist() == [1.0, 0.0]
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == ["View product"]
+    # as of 03-09 09:00 the window of 03-01 has passed (03-08 23:59:59.999999999), not that of
+    # 03-07: its point is dashed and hollow, joined to the last complete one, and the legend
+    # says why
+    t = funnel_trend(ev, ["visit", "view_product"], freq="D", as_of="2025-03-09 09:00")
+    ax = mk.plot_funnel_trend(t, lang="zh")
+    solid, dashed = ax.get_lines()
+    assert solid.get_ydata().tolist() == [1.0] and solid.get_linestyle() == "-"
+    assert dashed.get_ydata().tolist() == [1.0, 0.0] and dashed.get_linestyle() == "--"
+    assert dashed.get_markerfacecolor() == "white" and dashed.get_color() == solid.get_color()
+    legend = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert legend == ["浏览商品", "转化窗口未结束"]
     matplotlib.pyplot.close("all")
 
 
