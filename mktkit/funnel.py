@@ -931,7 +931,7 @@ def period_complete(
 ) -> pd.Series:
     """Whether the log, up to ``end``, covers the window of every user who entered in each
     period: the period's last nanosecond plus the window is at or before ``end`` (the window's
-    boundary counts, as in the funnel). False where ``end`` is NaT.
+    boundary counts, as in the funnel). False everywhere when ``end`` is NaT (an empty log).
 
     Examples
     --------
@@ -940,11 +940,9 @@ def period_complete(
     >>> period_complete(weeks, "W", pd.Timedelta("7D").value, end).tolist()
     [True, False]
     """
-    start = pd.Series(pd.to_datetime(period), index=period.index).astype("datetime64[ns]")
-    following = (start.dt.to_period(freq) + 1).dt.start_time.astype("datetime64[ns]")
-    last_entry = following - pd.Timedelta(1, "ns")
-    reach = last_entry + pd.Timedelta(window_ns or 0, "ns")
-    return (reach <= end) if pd.notna(end) else pd.Series(False, index=period.index)
+    following = (period.dt.to_period(freq) + 1).dt.start_time.astype("datetime64[ns]")
+    reach = following - pd.Timedelta(1, "ns") + pd.Timedelta(window_ns or 0, "ns")
+    return reach <= end  # (NaT compares False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ This module is shared by several areas (headline, funnels, ...): add functions, 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
@@ -43,11 +42,14 @@ def _chinese_ready(ax: Axes) -> Axes:
         families = list(text.get_fontfamily())
         if CJK_FAMILY not in families:
             text.set_fontfamily([*families, CJK_FAMILY])
-    ticks = list(ax.xaxis.label.get_fontfamily())
-    if any(
-        CJK_FAMILY not in t.get_fontfamily() for t in ax.get_xticklabels() + ax.get_yticklabels()
-    ):
-        ax.tick_params(labelfontfamily=ticks)
+    # tick labels are made again at each draw: the family goes into the axes' tick settings
+    lacking = [
+        t
+        for t in ax.get_xticklabels() + ax.get_yticklabels()
+        if CJK_FAMILY not in t.get_fontfamily()
+    ]
+    if lacking:
+        ax.tick_params(labelfontfamily=[*lacking[0].get_fontfamily(), CJK_FAMILY])
     return ax
 
 
@@ -236,6 +238,8 @@ def plot_funnel_trend(
     >>> t = mk.funnel_trend(mk.load_sample()["events"], ["visit", "purchase"], freq="M")  # doctest: +SKIP
     >>> ax = mk.plot_funnel_trend(t)                                                   # doctest: +SKIP
     """
+    import numpy as np
+
     ax = _axes(ax)
     by = _segments(trend, _FUNNEL_COLUMNS | {"period", "complete"})
     steps = trend.drop_duplicates("step_index").sort_values("step_index")
