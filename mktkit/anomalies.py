@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mktkit.data.memo import memoized
 from mktkit.errors import (
     InputError,
     check_argument,
@@ -36,7 +37,7 @@ from mktkit.errors import (
     require_columns,
     select_region,
 )
-from mktkit.memo import memoized
+from mktkit.periods import check_month
 
 #: Scale that makes the MAD a consistent estimator of the standard deviation (normal data).
 MAD_SCALE = 1.4826
@@ -461,9 +462,8 @@ def anomaly_review(
     >>> a[["region", "metric", "date", "direction"]].head(1)            # doctest: +SKIP
     """
     from mktkit.channels import channel_performance
-    from mktkit.kpi import _check_month
 
-    start = _check_month(month)
+    start = check_month(month)
     cd = select_region(data["channel_daily"], region, table="channel_daily")
     group = "region" if region == "all" else "channel"
     daily = channel_performance(cd, by=["date", group])

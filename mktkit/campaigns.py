@@ -45,6 +45,8 @@ from mktkit.errors import (
     offending,
     require_columns,
 )
+from mktkit.formats import fmt_change, fmt_metric, fmt_percent
+from mktkit.i18n import LANGS, label
 from mktkit.kpi import DIRECTIONS, kpi_attainment
 
 #: ratio -> (numerator, denominator, scale); ``conversion_rate`` is the KPI name of CVR.
@@ -712,9 +714,6 @@ def campaign_lessons(
     >>> print(les.loc[0, "text"])
     Goal met: Revenue ¥1,200 against a goal of ¥1,000 (120.0% attained).
     """
-    from mktkit.i18n import LANGS, label
-    from mktkit.tables import fmt_change, fmt_metric, fmt_percent
-
     check_argument("lang", LANGS, lang)
     if not threshold > 0:
         raise InputError(f"threshold={threshold} must be > 0", column="threshold")

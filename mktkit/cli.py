@@ -191,7 +191,7 @@ def sample(
     ] = None,
 ) -> None:
     """Generate the sample company (deterministic: the same seed gives identical files)."""
-    from mktkit.sample import generate_sample
+    from mktkit.data.generate import generate_sample
 
     kwargs = {k: v for k, v in {"seed": seed, "events": events}.items() if v is not None}
     try:

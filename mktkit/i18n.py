@@ -411,7 +411,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "people": ("People", "人员"),
         "process": ("Process", "流程"),
         "physical_evidence": ("Physical evidence", "有形展示"),
-        # SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit.swot)
+        # SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit.strategy.swot)
         "evidence": ("Evidence", "证据"),
         "id": ("ID", "编号"),
         "source": ("Source", "来源"),
@@ -522,7 +522,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "loss": ("Loss", "落后"),
         "no_difference": ("No significant difference", "无显著差异"),
     },
-    "monitoring": {  # KPI, channel, budget and anomaly tables (mktkit.monitoring_tables)
+    "monitoring": {  # KPI, channel, budget and anomaly tables (mktkit.tables.monitoring)
         "expected_to_date": ("Expected to date", "应达进度"),
         "projected": ("Projected", "预计期末值"),
         "projected_attainment": ("Projected attainment", "预计达成率"),

@@ -611,7 +611,7 @@ def plot_swot(
 
     Parameters
     ----------
-    swot : mktkit.swot.SWOT
+    swot : mktkit.strategy.swot.SWOT
     ax : Axes, optional
         Drawn on as a blank canvas (axis off). By default a new figure sized to the text.
     lang : {"en", "zh"}
@@ -621,7 +621,7 @@ def plot_swot(
     >>> import mktkit as mk
     >>> ax = mk.plot_swot(mk.load_swot(), lang="zh")           # doctest: +SKIP
     """
-    from mktkit.swot import QUADRANTS, strategy_label
+    from mktkit.strategy.swot import QUADRANTS, strategy_label
 
     cells = []
     for quadrant in QUADRANTS:
@@ -658,7 +658,7 @@ def plot_tows(swot, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     >>> import mktkit as mk
     >>> ax = mk.plot_tows(mk.load_swot(), lang="en")            # doctest: +SKIP
     """
-    from mktkit.swot import strategy_label
+    from mktkit.strategy.swot import strategy_label
 
     tows = swot.tows(lang)
     cells = []
@@ -714,7 +714,7 @@ def plot_factor_evaluation(
     import numpy as np
     from matplotlib.patches import Patch
 
-    from mktkit.swot import strategy_label
+    from mktkit.strategy.swot import strategy_label
 
     labels = [
         "\n".join(_strat_wrap(f"{i}  {f}", 34))
@@ -829,7 +829,7 @@ def plot_ie_matrix(ie, ax: Axes | None = None, *, lang: str = "en") -> Axes:
 
     Parameters
     ----------
-    ie : mktkit.swot.IEResult
+    ie : mktkit.strategy.swot.IEResult
         Output of :func:`mktkit.ie_matrix`.
 
     Examples
@@ -840,7 +840,7 @@ def plot_ie_matrix(ie, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     """
     from matplotlib.patches import Patch, Rectangle
 
-    from mktkit.swot import _IE_CELLS, _IE_STRATEGY, strategy_label
+    from mktkit.strategy.swot import _IE_CELLS, _IE_STRATEGY, strategy_label
 
     if ax is None:
         ax = plt.subplots(figsize=(8.0, 5.6), layout="constrained")[1]
@@ -921,7 +921,7 @@ def plot_space(space, ax: Axes | None = None, *, lang: str = "en") -> Axes:
 
     Parameters
     ----------
-    space : mktkit.swot.SpaceResult
+    space : mktkit.strategy.swot.SpaceResult
         Output of :func:`mktkit.space_matrix`.
 
     Examples
@@ -930,7 +930,7 @@ def plot_space(space, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     >>> r = mk.space_matrix(fs=[5, 4], is_=[3, 4], es=[-2, -3], ca=[-5, -4])
     >>> ax = mk.plot_space(r, lang="zh")                        # doctest: +SKIP
     """
-    from mktkit.swot import strategy_label
+    from mktkit.strategy.swot import strategy_label
 
     if ax is None:
         ax = _strat_new_axes((7.0, 6.6))
@@ -1042,7 +1042,7 @@ def plot_mix_scorecard(
     import numpy as np
 
     from mktkit.errors import InputError, check_argument
-    from mktkit.swot import strategy_label
+    from mktkit.strategy.swot import strategy_label
 
     check_argument("kind", ["bar", "radar"], kind)
     high = card.attrs.get("scale", (1, 5))[1]
@@ -1159,9 +1159,7 @@ def plot_mix_scorecard(
 
 
 def _mon_label(key, lang: str):
-    from mktkit.monitoring_tables import mlabel
-
-    return mlabel(key, lang)
+    return label(key, lang)
 
 
 def plot_kpi_bullets(
@@ -1192,7 +1190,7 @@ def plot_kpi_bullets(
     import numpy as np
 
     from mktkit.style import STATUS_COLORS, status_color
-    from mktkit.tables import _tint
+    from mktkit.tables.formatting import tint
 
     rows = att.reset_index(drop=True)
     height = max(2.4, 0.32 * len(rows) + 1.0)
@@ -1205,7 +1203,7 @@ def plot_kpi_bullets(
     right = max(1.2, float(finite.max()) * 1.08 if finite.size else 1.2)
     y = np.arange(len(rows))[::-1]
     for lo, hi, key in ((0, amber, "red"), (amber, green, "amber"), (green, right, "green")):
-        ax.axvspan(lo, hi, color=_tint(STATUS_COLORS[key], 0.18), zorder=0, lw=0)
+        ax.axvspan(lo, hi, color=tint(STATUS_COLORS[key], 0.18), zorder=0, lw=0)
     colors = [status_color(s) for s in rows["status"]]
     ax.barh(y, np.nan_to_num(values), height=0.45, color=colors, zorder=2)
     ax.axvline(1.0, color="#222222", lw=1.2, zorder=3)

@@ -41,7 +41,7 @@ def engine(request):
 
 @pytest.fixture(params=["duckdb", "pandas", "scan"])
 def ordered_engine(request):
-    """Every engine, for the cases the scan engine computes (mktkit.funnel_scan.supports)."""
+    """Every engine, for the cases the scan engine computes (mktkit.funnel.scan.supports)."""
     return request.param
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mktkit.errors import InputError
-from mktkit.mix import ELEMENTS_4P, ELEMENTS_7P, MarketingMix, load_mix
+from mktkit.strategy.mix import ELEMENTS_4P, ELEMENTS_7P, MarketingMix, load_mix
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -20,15 +20,15 @@ from mktkit import plots
 from mktkit.anomalies import detect_anomalies
 from mktkit.channels import budget_reallocation
 from mktkit.errors import InputError
+from mktkit.i18n import label as mlabel
 from mktkit.kpi import kpi_attainment, pacing_curve
-from mktkit.monitoring_tables import (
+from mktkit.style import STATUS_COLORS, theme_context
+from mktkit.tables.monitoring import (
     anomaly_table,
     budget_table,
     channel_table,
     kpi_table,
-    mlabel,
 )
-from mktkit.style import STATUS_COLORS, theme_context
 
 LANGS = ["en", "zh"]
 

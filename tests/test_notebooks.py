@@ -8,7 +8,13 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("templates/*.ipynb")])
+NOTEBOOKS = sorted(
+    [
+        *ROOT.glob("notebooks/*.ipynb"),
+        *ROOT.glob("mktkit/training/notebooks/*.ipynb"),
+        *ROOT.glob("mktkit/report/templates/*.ipynb"),
+    ]
+)
 
 
 def test_there_are_notebooks_to_run():

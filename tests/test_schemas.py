@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandera.typing import Series
 
+from mktkit.data.io import validate
 from mktkit.errors import InputError
-from mktkit.io import validate
 from mktkit.schemas import SCHEMAS, Orders, describe_schema, fix_hint
 
 CONTRACT_COLUMNS = {  # CONTRACT.md, in order

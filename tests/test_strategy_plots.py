@@ -13,9 +13,9 @@ from wcwidth import wcswidth
 
 from mktkit import plots
 from mktkit.errors import InputError
-from mktkit.mix import load_mix
+from mktkit.strategy.mix import load_mix
+from mktkit.strategy.swot import SWOT, ie_matrix, load_swot, space_matrix
 from mktkit.style import theme_context
-from mktkit.swot import SWOT, ie_matrix, load_swot, space_matrix
 
 LANGS = ["en", "zh"]
 

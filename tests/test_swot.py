@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mktkit.errors import InputError
-from mktkit.swot import (
+from mktkit.strategy.swot import (
     SWOT,
     Evidence,
     SWOTWarning,
@@ -674,7 +674,7 @@ def test_space_section_of_the_swot_file():
 
 
 def test_heading_html_is_escaped_and_translated():
-    from mktkit.swot import heading_html
+    from mktkit.strategy.swot import heading_html
 
     assert heading_html("ie_matrix", "zh", level=3) == "<h3>内部-外部矩阵 (IE)</h3>"
     assert heading_html(XSS, "en") == "<h2>&lt;img src=x onerror=alert(1)&gt;</h2>"

@@ -15,7 +15,7 @@ import pytest
 
 from mktkit.errors import InputError
 from mktkit.report import TEMPLATES_DIR, render, validate_params
-from mktkit.report_templates import TEMPLATES, week_days
+from mktkit.report.specs import TEMPLATES, week_days
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -15,6 +15,7 @@ from mktkit.errors import InputError
 from mktkit.training.core import (
     ANSWER_LINE,
     CHECK_LINE,
+    NOTEBOOKS_DIR,
     _expected,
     exercises,
     fill_cell,
@@ -22,7 +23,7 @@ from mktkit.training.core import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+COURSE = sorted(NOTEBOOKS_DIR.glob("0[1-9]_*.ipynb"))
 EXERCISES = sorted(exercises())
 
 

@@ -38,7 +38,7 @@ Generative model, in the order it runs (each table draws from its own child stre
 
 Examples
 --------
->>> from mktkit.sample import generate_sample
+>>> from mktkit.data.generate import generate_sample
 >>> files = generate_sample("/tmp/lumi", seed=7, events=20_000)      # doctest: +SKIP
 >>> sorted(files)[:3]                                                # doctest: +SKIP
 ['campaigns', 'channel_daily', 'customers']
@@ -57,8 +57,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
+from mktkit.data.folder import SAMPLE_FILES
 from mktkit.errors import InputError
-from mktkit.io import SAMPLE_FILES
 
 #: Seed of the committed sample in data/sample.
 DEFAULT_SEED = 20261031

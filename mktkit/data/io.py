@@ -1,7 +1,7 @@
 """Read tables from files and validate them against the data contract.
 
 :func:`read_table` reads CSV, Parquet, Excel and DuckDB files; :func:`validate` checks a frame
-against a schema of :mod:`mktkit.schemas`; :func:`load_sample` opens the sample company. Every
+against a schema of :mod:`mktkit.schemas`; :func:`read_yaml` reads a YAML file of mappings. Every
 failure is an :class:`~mktkit.errors.InputError` naming file or table, column, rows (1-based
 data rows: the first row after the header is 1) and the fix, never a pandas traceback, and no
 row is ever dropped.
@@ -9,7 +9,7 @@ row is ever dropped.
 Examples
 --------
 >>> import pandas as pd
->>> from mktkit.io import validate
+>>> from mktkit.data.io import validate
 >>> nps = pd.DataFrame({"response_id": ["007"], "date": ["2026-10-31"], "region": ["east"],
 ...                     "score": ["9"], "comment": [None]})
 >>> validate(nps, "nps").dtypes["score"]
@@ -22,12 +22,8 @@ mktkit.errors.InputError: nps.score: cannot be read as a whole number; rows: 1 (
 
 from __future__ import annotations
 
-import copy
 import difflib
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +31,6 @@ import pandas as pd
 
 from mktkit.errors import InputError
 from mktkit.schemas import (
-    SCHEMAS,
     _model,
     _table_meta,
     _table_name,
@@ -44,15 +39,7 @@ from mktkit.schemas import (
     pa,
 )
 
-__all__ = [
-    "DataUntil",
-    "SampleData",
-    "data_until",
-    "load_sample",
-    "read_table",
-    "sample_dir",
-    "validate",
-]
+__all__ = ["read_table", "read_yaml", "validate"]
 
 #: file suffix -> format name
 FORMATS: dict[str, str] = {
@@ -63,20 +50,6 @@ FORMATS: dict[str, str] = {
     ".xlsm": "Excel",
     ".duckdb": "DuckDB",
     ".db": "DuckDB",
-}
-
-#: sample table -> file name in the sample directory (CONTRACT.md)
-SAMPLE_FILES: dict[str, str] = {
-    "channel_daily": "channel_daily.csv",
-    "events": "events.parquet",
-    "customers": "customers.csv",
-    "orders": "orders.csv",
-    "kpi_targets": "kpi_targets.csv",
-    "nps": "nps.csv",
-    "experiments": "experiments.csv",
-    "campaigns": "campaigns.csv",
-    "swot": "swot.yaml",
-    "marketing_mix": "marketing_mix.yaml",
 }
 
 
@@ -415,121 +388,7 @@ def _read_duckdb(
 # load_sample
 
 
-class SampleData(Mapping):
-    """The sample company: a read-only mapping of table name to validated table.
-
-    Tables load and validate on first access and are kept; each access returns a copy
-    (copy-on-write, so it costs nothing until changed), so changing it never changes the
-    sample for the next reader.
-
-    Attributes
-    ----------
-    path : pathlib.Path
-        The sample directory.
-    files : dict of str to pathlib.Path
-        Table name -> file, e.g. for hashing in report manifests.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.files: dict[str, Path] = {k: self.path / f for k, f in SAMPLE_FILES.items()}
-        self._loaded: dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.files:
-            raise KeyError(f"{key!r}: the sample has " + ", ".join(self.files))
-        if key not in self._loaded:
-            self._loaded[key] = self._load(key)
-        value = self._loaded[key]
-        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.files)
-
-    def __len__(self) -> int:
-        return len(self.files)
-
-    def __repr__(self) -> str:
-        loaded = ", ".join(self._loaded) or "none yet"
-        return f"SampleData({str(self.path)!r}; tables: {', '.join(self.files)}; loaded: {loaded})"
-
-    def _load(self, key: str) -> Any:
-        file = self.files[key]
-        # A process keeps the validated tables it read (a warm report kernel renders many
-        # reports from the same files); a file whose size or time stamp changed is read anew.
-        try:
-            st = file.stat()
-        except OSError:
-            st = None
-        ident = (key, str(file.resolve()), st.st_size, st.st_mtime_ns) if st else None
-        if ident is not None and ident in _VALIDATED:
-            return _VALIDATED[ident]
-        value = read_table(file, schema=key) if key in SCHEMAS else _read_yaml(file, key)
-        if ident is not None:
-            _VALIDATED[ident] = value
-        return value
-
-
-# (table, file, size, mtime) -> the validated table; SampleData hands out copies only
-_VALIDATED: dict[tuple[str, str, int, int], Any] = {}
-
-
-# The day column of each dated table: what "the data as of a day" keeps.
-DAY_COLUMNS = {
-    "channel_daily": "date",
-    "events": "ts",
-    "customers": "signup_date",
-    "orders": "order_date",
-    "nps": "date",
-}
-
-
-class DataUntil(Mapping):
-    """The tables of ``data`` as they stood at the end of ``day``: see :func:`data_until`."""
-
-    def __init__(self, data: Mapping[str, Any], day: Any) -> None:
-        self.data, self.day = data, pd.Timestamp(day).normalize()
-        self.files = getattr(data, "files", {})
-        self.path = getattr(data, "path", None)
-
-    def __getitem__(self, key: str) -> Any:
-        table = self.data[key]
-        column = DAY_COLUMNS.get(key)
-        if column is None or not isinstance(table, pd.DataFrame) or column not in table:
-            return table
-        # everything before the next midnight: timestamps of the day itself are kept
-        return table[table[column] < self.day + pd.Timedelta(days=1)]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __repr__(self) -> str:
-        return f"DataUntil({self.data!r}, {self.day:%Y-%m-%d})"
-
-
-def data_until(data: Mapping[str, Any], day: Any) -> DataUntil:
-    """The data as they stood at the end of ``day``: rows dated later are left out.
-
-    A weekly brief of a past week must not see what came after it (later orders would shift
-    the anomaly baseline and the month's figures). Dated tables are cut on their day column
-    (:data:`DAY_COLUMNS`); targets, experiments, campaigns and the strategy files are kept as
-    they are. ``files`` and ``path`` are those of ``data``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> orders = pd.DataFrame({"order_date": pd.to_datetime(["2026-10-17", "2026-10-19"]),
-    ...                        "amount": [10.0, 20.0]})
-    >>> data_until({"orders": orders}, "2026-10-18")["orders"]["amount"].tolist()
-    [10.0]
-    """
-    return DataUntil(data, day)
-
-
-def _read_yaml(path: Path, label: str | None) -> dict[str, Any]:
+def read_yaml(path: Path, label: str | None) -> dict[str, Any]:
     import yaml
 
     _require_file(path, label)
@@ -546,89 +405,3 @@ def _read_yaml(path: Path, label: str | None) -> dict[str, Any]:
             fix="the file must have top-level keys, see CONTRACT.md",
         )
     return data
-
-
-def _complete(folder: Path) -> bool:
-    return folder.is_dir() and all((folder / f).is_file() for f in SAMPLE_FILES.values())
-
-
-def _repo_sample_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / "sample"
-
-
-def _cache_dir() -> Path:
-    from mktkit import __version__
-
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mktkit" / f"sample-{__version__}"
-
-
-def sample_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Where the sample company is: ``path``, else ``$MKTKIT_SAMPLE_DIR``, else the repository's
-    ``data/sample``, else a user cache directory, generated there on first use."""
-    for given, source in (
-        (path, "path"),
-        (os.environ.get("MKTKIT_SAMPLE_DIR"), "MKTKIT_SAMPLE_DIR"),
-    ):
-        if given:
-            folder = Path(given)
-            if not folder.is_dir():
-                raise InputError(
-                    f"sample directory not found: {folder} (from {source})",
-                    fix="point it to a folder made by `mktkit sample`, or leave it unset to use "
-                    "the bundled sample",
-                )
-            return folder
-    repo = _repo_sample_dir()
-    if _complete(repo):
-        return repo
-    cache = _cache_dir()
-    if not _complete(cache):
-        _generate_into(cache)
-    return cache
-
-
-def _generate_into(target: Path) -> None:
-    """Generate the sample in a temporary sibling folder, then move it in place, so that an
-    interrupted or concurrent run never leaves a half-written sample behind."""
-    from mktkit.sample import generate_sample
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp-", dir=target.parent))
-    try:
-        generate_sample(tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            if not _complete(target):  # another process won the race with a complete copy
-                raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def load_sample(path: str | os.PathLike[str] | None = None) -> SampleData:
-    """Open the sample company: a dict-like of validated tables, loaded on first access.
-
-    Parameters
-    ----------
-    path : str or path-like, optional
-        The sample directory. Default: ``$MKTKIT_SAMPLE_DIR``, else the repository's
-        ``data/sample``, else a cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``, then
-        ``mktkit/sample-<version>``) where it is generated on first use.
-
-    Returns
-    -------
-    SampleData
-        Keys: channel_daily, events, customers, orders, kpi_targets, nps, experiments,
-        campaigns (validated DataFrames), swot, marketing_mix (dicts from the YAML files).
-
-    Examples
-    --------
-    >>> data = load_sample()                              # doctest: +SKIP
-    >>> data["orders"].dtypes["order_date"]               # doctest: +SKIP
-    dtype('<M8[ns]')
-    """
-    return SampleData(sample_dir(path))

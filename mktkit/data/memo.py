@@ -32,14 +32,14 @@ from typing import Any
 
 import pandas as pd
 
+from mktkit.data.folder import DataUntil, SampleData
+
 SIZE = 64  # results kept (the least recently used go first)
 _STORE: OrderedDict[tuple, Any] = OrderedDict()
 
 
 def data_key(data: Any) -> tuple | None:
     """A hashable name for ``data``'s content, or None when it has none."""
-    from mktkit.io import DataUntil, SampleData
-
     if isinstance(data, DataUntil):
         inner = data_key(data.data)
         return None if inner is None else ("until", inner, data.day.value)

@@ -12,7 +12,7 @@ For one anchor (a step-1 event) the best chain is greedy: each next step is the 
 that can fill it at or after the previous step. Exchange argument: a chain that reaches step
 ``k`` by time ``t`` can be replaced, step by step, by the greedy one, which is never later; only
 rows at one timestamp compete for steps, and that is a matching solved per block
-(:func:`mktkit.funnel_spec.block_reach`). So a user's level is the longest greedy chain over
+(:func:`mktkit.funnel.spec.block_reach`). So a user's level is the longest greedy chain over
 their anchors, computed for all anchors at once:
 
 1. *targets* ``T(u, j, t, e)``: every time ``t`` at which step ``j`` can be filled, and ``e``, the
@@ -35,7 +35,7 @@ tables; see :func:`strict_levels` and :func:`unordered_levels`.
 Examples
 --------
 >>> import pandas as pd
->>> from mktkit.funnel_spec import FunnelSpec
+>>> from mktkit.funnel.spec import FunnelSpec
 >>> ev = pd.DataFrame({"user_id": [1, 1, 2], "event": ["visit", "purchase", "visit"],
 ...                    "ts": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 11:00",
 ...                                          "2025-01-02 09:00"])})
@@ -56,72 +56,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from mktkit.engines.duckdb import connect, engine_error, qi, ql
 from mktkit.errors import InputError, require_columns
-from mktkit.funnel_spec import FunnelSpec, reach_table
-
-
-def connect() -> Any:
-    """A private in-memory DuckDB connection (it spills to a temporary directory when the data
-    outgrow memory). Pass your own connection as ``con=`` to set ``memory_limit``,
-    ``temp_directory`` or ``threads``."""
-    con = duckdb.connect()
-    try:
-        con.execute("SET enable_progress_bar = false")  # no progress bars in notebooks' output
-    except duckdb.Error:
-        # Inside a Jupyter kernel without ipywidgets DuckDB refuses to touch the setting at
-        # all; it then draws no widget bar either, which is what we want.
-        pass
-    return con
-
-
-def engine_error(con: Any, err: Exception, *, table: str, what: str) -> InputError:
-    """The :class:`InputError` for a DuckDB failure, with the fix for running out of memory.
-
-    DuckDB spills to ``temp_directory`` and fails only when even that cannot hold the work (or
-    spilling is off); the message then names the connection's limits and how to raise them,
-    instead of DuckDB's bare "failed to pin block".
-
-    Examples
-    --------
-    >>> err = duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
-    >>> msg = str(engine_error(connect(), err, table="events", what="the funnel"))
-    >>> msg.startswith("events: DuckDB ran out of memory computing the funnel (memory_limit ")
-    True
-    >>> "SET temp_directory" in msg
-    True
-    """
-    first = str(err).splitlines()[0] if str(err) else type(err).__name__
-    if not isinstance(err, duckdb.OutOfMemoryException):
-        return InputError(f"DuckDB could not compute {what}: {first}", table=table)
-    try:
-        ((limit, threads, spill),) = con.sql(
-            "SELECT current_setting('memory_limit'), current_setting('threads'), "
-            "current_setting('temp_directory')"
-        ).fetchall()
-    except duckdb.Error:  # a connection too broken to answer: give the advice without figures
-        limit, threads, spill = "?", "?", "?"
-    where = f"temp_directory {spill!r}" if spill else "spilling to disk off (temp_directory '')"
-    return InputError(
-        f"DuckDB ran out of memory computing {what} "
-        f"(memory_limit {limit}, threads {threads}, {where})",
-        table=table,
-        fix="pass a connection with room for it, e.g. con = duckdb.connect(); "
-        "con.execute(\"SET temp_directory = '/a/disk/with/space'\"); "
-        "con.execute(\"SET memory_limit = '8GB'\"); con.execute('SET threads = 1'); "
-        "and call again with con=con (and engine='duckdb'); each thread needs its own buffers, "
-        "see https://duckdb.org/docs/stable/guides/troubleshooting/oom_errors",
-    )
-
-
-def qi(name: str) -> str:
-    """Quote an SQL identifier."""
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def ql(value: str) -> str:
-    """Quote an SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
-
+from mktkit.funnel.spec import FunnelSpec, reach_table
 
 # ---------------------------------------------------------------------------------------------
 # the source
@@ -599,7 +536,7 @@ def unordered_levels(con: Any, spec: FunnelSpec, *, detail: bool, n_by: int) -> 
 
     For every event as window start, the rows of each signature class in ``[t, t + window]``
     are counted with a window function; the distinct count patterns are matched once each
-    (:func:`mktkit.funnel_spec.block_reach` from step 1). The pick for ``by=`` is the earliest step-1 event of the
+    (:func:`mktkit.funnel.spec.block_reach` from step 1). The pick for ``by=`` is the earliest step-1 event of the
     earliest best window.
     """
     n = spec.n_steps

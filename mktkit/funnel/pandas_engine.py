@@ -1,4 +1,4 @@
-"""The pandas engine of event funnels: the algorithm of :mod:`mktkit.funnel_sql`, vectorised.
+"""The pandas engine of event funnels: the algorithm of :mod:`mktkit.funnel.duckdb_engine`, vectorised.
 
 Every step has its twin in the DuckDB engine, under the same name: the compact table
 (:func:`load`), the targets (:func:`make_targets`), the greedy chains moved by one
@@ -10,7 +10,7 @@ with ClickHouse.
 Examples
 --------
 >>> import pandas as pd
->>> from mktkit.funnel_spec import FunnelSpec
+>>> from mktkit.funnel.spec import FunnelSpec
 >>> ev = pd.DataFrame({"user_id": [1, 1, 2], "event": ["visit", "purchase", "visit"],
 ...                    "ts": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 11:00",
 ...                                          "2025-01-02 09:00"])})
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mktkit.errors import InputError, require_columns
-from mktkit.funnel_spec import FunnelSpec, reach_table
+from mktkit.funnel.spec import FunnelSpec, reach_table
 
 
 def _rows(mask: np.ndarray, values: pd.Series) -> tuple[dict[int, Any], int]:
@@ -286,7 +286,7 @@ def ordered_levels(ev: pd.DataFrame, spec: FunnelSpec, *, detail: bool, n_by: in
 
 
 def strict_levels(ev: pd.DataFrame, spec: FunnelSpec, *, detail: bool, n_by: int):
-    """``mode="strict"``: see :func:`mktkit.funnel_sql.strict_levels` for the rule."""
+    """``mode="strict"``: see :func:`mktkit.funnel.duckdb_engine.strict_levels` for the rule."""
     n = spec.n_steps
     step1 = [k for k, s in enumerate(spec.name_sigs, 1) if s & 1]
     tf = ev[ev["nid"].isin(step1)].groupby("u", sort=False)["t"].min().rename("tf")
@@ -359,7 +359,7 @@ def _window_counts(ev: pd.DataFrame, spec: FunnelSpec) -> pd.DataFrame:
 
 
 def unordered_levels(ev: pd.DataFrame, spec: FunnelSpec, *, detail: bool, n_by: int):
-    """``mode="unordered"``: see :func:`mktkit.funnel_sql.unordered_levels` for the rule."""
+    """``mode="unordered"``: see :func:`mktkit.funnel.duckdb_engine.unordered_levels` for the rule."""
     n = spec.n_steps
     cols = [f"c{i}" for i in range(len(spec.sig_classes))]
     if spec.window_ns is None:
@@ -412,7 +412,7 @@ def levels(
     detail: bool = False,
     table: str = "events",
 ) -> pd.DataFrame:
-    """Per-user levels computed in pandas; same output as :func:`mktkit.funnel_sql.levels`."""
+    """Per-user levels computed in pandas; same output as :func:`mktkit.funnel.duckdb_engine.levels`."""
     ev = load(
         events,
         spec,

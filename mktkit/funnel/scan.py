@@ -28,7 +28,7 @@ rest. The tests hold it to the other engines and to ClickHouse user by user.
 Examples
 --------
 >>> import pandas as pd
->>> from mktkit.funnel_spec import FunnelSpec
+>>> from mktkit.funnel.spec import FunnelSpec
 >>> ev = pd.DataFrame({"user_id": [1, 1, 2], "event": ["visit", "purchase", "visit"],
 ...                    "ts": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 11:00",
 ...                                          "2025-01-02 09:00"])})
@@ -53,7 +53,8 @@ import numpy as np
 import pandas as pd
 
 from mktkit.errors import InputError, data_rows, require_columns
-from mktkit.funnel_spec import FunnelSpec
+from mktkit.funnel import pandas_engine
+from mktkit.funnel.spec import FunnelSpec
 
 #: ``engine="auto"`` scans logs from this many rows on; below it DuckDB answers as fast and the
 #: compiled loop's import (about 0.3 s for numba) would cost more than it saves.
@@ -265,8 +266,6 @@ def _read(
     columns, null users, times and names, unparseable times, each naming its rows. None for
     Parquet files that need parsing or checking (text times, nulls): DuckDB reads those in
     its engine and names the offending file rows."""
-    from mktkit import funnel_pandas
-
     cols = list(dict.fromkeys([user, time, event]))
     if isinstance(events, str | Path):
         dataset = _dataset(events, cols, event=event, table=table)
@@ -278,7 +277,7 @@ def _read(
             table=table,
             fix="use engine='duckdb' for DuckDB relations",
         )
-    ev = funnel_pandas.load(
+    ev = pandas_engine.load(
         events, spec, user=user, time=time, event=event, by=(), keep_all=False, table=table
     )
     step = _step_of_name(spec)
@@ -609,7 +608,7 @@ def levels(
     table: str = "events",
 ) -> pd.DataFrame:
     """Per-user levels by the compiled pass; the same output as
-    :func:`mktkit.funnel_sql.levels` (``by`` and ``detail`` are refused: see :func:`supports`).
+    :func:`mktkit.funnel.duckdb_engine.levels` (``by`` and ``detail`` are refused: see :func:`supports`).
 
     Returns a DataFrame with the user column and ``level`` for every user who entered the
     funnel, sorted by user, with ``attrs["missing_names"]`` (funnel names absent from the data).
@@ -640,7 +639,8 @@ def levels(
             log = _read(events, spec, user=user, time=time, event=event, table=table)
             warm.result()
             if log is None:
-                from mktkit import funnel_sql
+                # DuckDB is imported only for this fallback
+                from mktkit.funnel import duckdb_engine as funnel_sql
 
                 return funnel_sql.levels(
                     events, spec, user=user, time=time, event=event, table=table

@@ -1,7 +1,7 @@
 """What an event funnel asks, independent of the engine that answers it.
 
 :class:`FunnelSpec` holds the steps (each a set of event names), the window and the mode, and
-derives what both engines (:mod:`mktkit.funnel_sql`, :mod:`mktkit.funnel_pandas`) need: a
+derives what both engines (:mod:`mktkit.funnel.duckdb_engine`, :mod:`mktkit.funnel.pandas_engine`) need: a
 number for every event name in the funnel, and for every name the *signature*, the bitmask of
 the steps it can fill (bit ``j - 1`` for step ``j``).
 
@@ -36,6 +36,12 @@ from typing import Any
 from mktkit.errors import InputError, check_argument
 
 MODES = ("ordered", "strict", "unordered")
+
+
+class FunnelWarning(UserWarning):
+    """A funnel was computed, but something in its input deserves a look."""
+
+
 #: ClickHouse keeps at most 32 conditions; a funnel longer than that is a mistake anyway.
 MAX_STEPS = 32
 

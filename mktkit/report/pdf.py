@@ -7,7 +7,7 @@ report has its own footer.
 
 Examples
 --------
->>> from mktkit.pdf import find_chromium
+>>> from mktkit.report.pdf import find_chromium
 >>> find_chromium() is None or find_chromium().name.startswith(("chrom", "google"))
 True
 """

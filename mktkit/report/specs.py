@@ -1,13 +1,13 @@
 """The report templates: each declares its parameters (type, default, allowed values, help)
 and a ``prepare`` step that checks the values against the data before a kernel starts.
 
-To add a template, put ``templates/<name>.ipynb`` (a cell tagged ``parameters``) beside the
-others and register a :class:`Template` in :data:`TEMPLATES`; ``mktkit params <name>`` then
+To add a template, put ``<name>.ipynb`` (a cell tagged ``parameters``) in
+``mktkit/report/templates/`` beside the others and register a :class:`Template` in :data:`TEMPLATES`; ``mktkit params <name>`` then
 lists its parameters and ``mktkit render <name>`` validates and renders it.
 
 Examples
 --------
->>> from mktkit.report_templates import TEMPLATES
+>>> from mktkit.report.specs import TEMPLATES
 >>> [p.name for p in TEMPLATES["monthly_review"].params]
 ['month', 'region', 'lang', 'data_dir', 'spark_events']
 >>> TEMPLATES["monthly_review"].folder_name({"month": "2026-10", "region": "all", "lang": "zh"})
@@ -19,16 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from mktkit.errors import InputError
+from mktkit.periods import MONTH_RE, WEEK_RE, iso_week, week_days
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES_DIR = ROOT / "templates"
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-WEEK_RE = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+#: The template notebooks, shipped inside the package.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ _MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) i
 
 def _prepare_monthly(values: dict[str, Any]) -> Inputs:
     """The tables must be there, and the month and the region must exist in them."""
-    from mktkit.io import load_sample
+    from mktkit.data.sample import load_sample
 
     data = load_sample(values.get("data_dir"))
     missing = [data.files[t].name for t in _MONTHLY_TABLES if not data.files[t].is_file()]
@@ -149,9 +147,9 @@ def _yaml_param(name: str, what: str) -> Param:
 
 def _prepare_strategy(values: dict[str, Any]) -> Inputs:
     """Both YAML files must exist and pass the SWOT / marketing-mix validation."""
-    from mktkit.io import load_sample
-    from mktkit.mix import MarketingMix
-    from mktkit.swot import SWOT
+    from mktkit.data.sample import load_sample
+    from mktkit.strategy.mix import MarketingMix
+    from mktkit.strategy.swot import SWOT
 
     sample = load_sample().files
     files = {
@@ -164,7 +162,7 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
         values[param] = str(path)  # absolute: the kernel runs in another folder
     SWOT.from_yaml(files["swot"])
     MarketingMix.from_yaml(files["marketing_mix"])
-    # The tables the evidence is computed from (mktkit.evidence), where present.
+    # The tables the evidence is computed from (mktkit.strategy.evidence), where present.
     data = load_sample(values.get("data_dir")).files
     files |= {t: data[t] for t in ("channel_daily", "orders", "nps") if data[t].is_file()}
     return Inputs(files=files)
@@ -174,41 +172,9 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
 # weekly_brief and campaign_review
 
 
-def week_days(week: str) -> tuple[date, date]:
-    """Monday and Sunday of the ISO 8601 week ``YYYY-Www`` (weeks start on Monday; week 1
-    holds the year's first Thursday).
-
-    Examples
-    --------
-    >>> [str(d) for d in week_days("2026-W42")]
-    ['2026-10-12', '2026-10-18']
-    >>> week_days("2025-W53")
-    Traceback (most recent call last):
-    ...
-    mktkit.errors.InputError: week: '2025-W53' is not a week: 2025 has 52 ISO weeks. Fix: choose a week from 2025-W01 to 2025-W52
-    """
-    if not isinstance(week, str) or not WEEK_RE.match(week):
-        raise InputError(
-            f"{week!r} is not valid",
-            column="week",
-            fix="write the week as YYYY-Www (ISO 8601), e.g. 2026-W42",
-        )
-    year, number = int(week[:4]), int(week[6:])
-    try:
-        monday = date.fromisocalendar(year, number, 1)
-    except ValueError:
-        last = date(year, 12, 28).isocalendar().week  # Dec 28 is always in the last week
-        raise InputError(
-            f"{week!r} is not a week: {year} has {last} ISO weeks",
-            column="week",
-            fix=f"choose a week from {year}-W01 to {year}-W{last:02d}",
-        ) from None
-    return monday, monday + timedelta(days=6)
-
-
 def _open_tables(values: dict[str, Any], tables: tuple[str, ...], template: str) -> Any:
     """The data folder of ``values``, refused when a table the template needs is missing."""
-    from mktkit.io import load_sample
+    from mktkit.data.sample import load_sample
 
     data = load_sample(values.get("data_dir"))
     missing = [data.files[t].name for t in tables if not data.files[t].is_file()]
@@ -232,11 +198,6 @@ def _check_region(region: str, cd: Any) -> None:
         )
 
 
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _prepare_weekly(values: dict[str, Any]) -> Inputs:
     """The tables must be there, the week must overlap the data and the region exist."""
     data = _open_tables(values, _MONTHLY_TABLES, "weekly_brief")
@@ -248,7 +209,7 @@ def _prepare_weekly(values: dict[str, Any]) -> Inputs:
             f"{values['week']!r} ({monday} .. {sunday}) is not in the data, which cover "
             f"{first} to {last}",
             column="week",
-            fix=f"choose a week from {_iso_week(first)} to {_iso_week(last)}",
+            fix=f"choose a week from {iso_week(first)} to {iso_week(last)}",
         )
     _check_region(values["region"], cd)
     end = max(data["orders"]["order_date"].max(), cd["date"].max()).date()

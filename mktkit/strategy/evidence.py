@@ -125,7 +125,7 @@ def evidence_values(swot: Any, data: Mapping[str, pd.DataFrame]) -> dict[str, tu
     Parameters
     ----------
     swot : mktkit.SWOT
-        Items with :class:`mktkit.swot.Evidence` (``metric``, ``where``, ``period``).
+        Items with :class:`mktkit.strategy.swot.Evidence` (``metric``, ``where``, ``period``).
     data : mapping
         The validated tables (``mk.load_sample(path)``).
 

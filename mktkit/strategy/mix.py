@@ -16,7 +16,7 @@ Computation only (no matplotlib); renders to Markdown and HTML with user text es
 
 Examples
 --------
->>> from mktkit.mix import load_mix
+>>> from mktkit.strategy.mix import load_mix
 >>> mix = load_mix()                        # the sample company's marketing_mix.yaml
 >>> mix.model
 '7P'
@@ -42,7 +42,7 @@ import pandas as pd
 
 from mktkit.errors import InputError, check_argument
 from mktkit.i18n import LANGS
-from mktkit.swot import (
+from mktkit.strategy.swot import (
     WEIGHT_TOLERANCE,
     _is_missing,
     _is_number,

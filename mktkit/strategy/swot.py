@@ -30,7 +30,7 @@ to Markdown and HTML (``_repr_html_`` for notebooks) with every user text HTML-e
 
 Examples
 --------
->>> from mktkit.swot import ie_matrix, load_swot
+>>> from mktkit.strategy.swot import ie_matrix, load_swot
 >>> swot = load_swot()                      # the sample company's swot.yaml
 >>> ife = swot.ife()
 >>> round(ife.attrs["total"], 2), ife.attrs["reading"]
@@ -134,7 +134,7 @@ class Evidence:
 
     ``where`` (e.g. ``{"channel": "display"}``) and ``period`` (``"2026-10"``,
     ``"2025-11..2026-10"``) say exactly which number is meant, so that the kit can compute it
-    from the data (:func:`mktkit.evidence.evidence_values`) instead of trusting a typed value.
+    from the data (:func:`mktkit.strategy.evidence.evidence_values`) instead of trusting a typed value.
     """
 
     metric: str
@@ -224,7 +224,7 @@ def pick_text(text: Mapping[str, str] | None, lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# parsing helpers shared with mktkit.mix
+# parsing helpers shared with mktkit.strategy.mix
 
 
 class _Problems:
@@ -1652,7 +1652,8 @@ def read_yaml(path: Path) -> Any:
 
 def sample_file(key: str) -> Path:
     """Path of the sample company's ``swot.yaml`` or ``marketing_mix.yaml``."""
-    from mktkit.io import SAMPLE_FILES, sample_dir
+    from mktkit.data.folder import SAMPLE_FILES
+    from mktkit.data.sample import sample_dir
 
     return sample_dir() / SAMPLE_FILES[key]
 

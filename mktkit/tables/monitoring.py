@@ -1,8 +1,9 @@
-"""Report tables for monitoring: KPIs with RAG status, channels, budget moves, anomalies.
+"""Report tables for monitoring: headline figures, the funnel change, KPIs with RAG status,
+channels, budget moves, anomalies and the findings.
 
 Each function takes the output of an analysis function and returns one HTML ``<table>`` with
-every text HTML-escaped and numbers formatted by :mod:`mktkit.tables`; status cells carry the
-status word and a light tint of its colour (:func:`mktkit.tables.status_css`), so colour is never
+every text HTML-escaped and numbers formatted by :mod:`mktkit.formats`; status cells carry the
+status word and a light tint of its colour (:func:`mktkit.tables.formatting.status_css`), so colour is never
 the only cue. Codes in the analysis output (reasons, fit notes, directions) become sentences
 here, in English or Chinese.
 
@@ -24,32 +25,20 @@ import numpy as np
 import pandas as pd
 
 from mktkit.errors import check_argument, require_columns
-from mktkit.i18n import LANGS, label, labels
-from mktkit.kpi import DIRECTIONS
-from mktkit.tables import (
+from mktkit.formats import (
     MISSING,
-    change_class,
+    as_decimal,
     fmt_change,
     fmt_int,
     fmt_metric,
     fmt_money,
     fmt_number,
     fmt_percent,
-    status_css,
+    fmt_pp,
 )
-
-#: Labels added by the monitoring functions (to move into mktkit/i18n.py): code -> (en, zh).
-
-
-def mlabel(key: Any, lang: str = "en") -> Any:
-    """Label of ``key`` (:func:`mktkit.i18n.label`).
-
-    Examples
-    --------
-    >>> mlabel("marginal_roas", "zh"), mlabel("east", "zh")
-    ('边际ROAS', '华东')
-    """
-    return label(key, lang)
+from mktkit.i18n import LANGS, label, labels
+from mktkit.kpi import DIRECTIONS
+from mktkit.tables.formatting import change_class, status_css
 
 
 def _esc(x: Any) -> str:
@@ -67,6 +56,105 @@ def _table(cls: str, heads: list[str], rows: list[str], caption: str = "") -> st
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
     return (
         f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+#: How each headline metric is shown.
+HEADLINE_FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "revenue": lambda x, lang: fmt_money(x, lang),
+    "orders": lambda x, lang: fmt_int(x, lang),
+    "new_customers": lambda x, lang: fmt_int(x, lang),
+    "spend": lambda x, lang: fmt_money(x, lang),
+    "aov": lambda x, lang: fmt_money(x, lang, digits=2),
+    "roas": lambda x, lang: fmt_number(x, 2),
+}
+
+
+def headline_table(h: pd.DataFrame, lang: str = "en") -> str:
+    """The headline figures of :func:`mktkit.kpi.headline` as an HTML table.
+
+    Changes are coloured by the metric's direction (a fall in spend is good). Every text is
+    HTML-escaped; a like-for-like comparison of a partial month is said in the caption.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> html = headline_table(mk.headline(mk.load_sample(), "2026-10"), "en")  # doctest: +SKIP
+    """
+    check_argument("lang", LANGS, lang)
+    esc = html.escape
+    heads = ["metric", "this_month", "previous_month", "mom", "same_month_last_year", "yoy"]
+    rows = []
+    for r in h.itertuples(index=False):
+        fmt = HEADLINE_FORMATS.get(r.metric, lambda x, lang: fmt_number(x, 2))
+        cells = [
+            f'<th scope="row">{esc(label(r.metric, lang))}</th>',
+            f"<td>{esc(fmt(r.current, lang))}</td>",
+            f"<td>{esc(fmt(r.previous, lang))}</td>",
+            f'<td class="{change_class(r.change_vs_previous, r.direction)}">'
+            f"{esc(fmt_change(r.change_vs_previous))}</td>",
+            f"<td>{esc(fmt(r.last_year, lang))}</td>",
+            f'<td class="{change_class(r.change_vs_last_year, r.direction)}">'
+            f"{esc(fmt_change(r.change_vs_last_year))}</td>",
+        ]
+        rows.append(f'<tr data-metric="{esc(r.metric)}">{"".join(cells)}</tr>')
+    caption = ""
+    windows = h.attrs.get("windows")
+    if windows:
+        start, end = windows["current"]
+        caption = f"{start} – {end}"
+        if h.attrs.get("like_for_like"):
+            caption += f" ({label('month_to_date', lang)})"
+        caption = f"<caption>{esc(caption)}</caption>"
+    head = "".join(f'<th scope="col">{esc(label(k, lang))}</th>' for k in heads)
+    return (
+        f'<table class="headline">{caption}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def funnel_change_table(change: pd.DataFrame, lang: str = "en") -> str:
+    """:func:`mktkit.funnel.compare_steps` as an HTML table: the step that newly leaks marked.
+
+    Examples
+    --------
+    >>> import mktkit as mk
+    >>> a = mk.funnel_from_counts(pd.DataFrame({"stage": ["cart", "pay"], "count": [200, 120]}))
+    >>> b = mk.funnel_from_counts(pd.DataFrame({"stage": ["cart", "pay"], "count": [200, 70]}))
+    >>> "new_leak" in funnel_change_table(mk.compare_steps(a, b))
+    True
+    """
+    check_argument("lang", LANGS, lang)
+    esc = html.escape
+    heads = ["step", "previous_month", "this_month", "conversion_previous", "conversion_this",
+             "change_pp", "p_value"]  # fmt: skip
+    rows = []
+    for r in change.itertuples(index=False):
+        leak = bool(r.new_leak)
+        p = (
+            "—"
+            if as_decimal(r.p_value) is None
+            else ("<0.001" if r.p_value < 0.001 else f"{r.p_value:.3f}")
+        )
+        # Colour only what the test says is more than noise.
+        significant = as_decimal(r.p_value) is not None and r.p_value < 0.05
+        cls = change_class(r.difference, "higher") if significant else "neutral"
+        mark = f' <strong class="bad">▼ {esc(label("new_leak", lang))}</strong>' if leak else ""
+        cells = [
+            f'<th scope="row">{esc(str(label(r.step, lang)))}{mark}</th>',
+            f"<td>{esc(fmt_int(r.users_a, lang))}</td>",
+            f"<td>{esc(fmt_int(r.users_b, lang))}</td>",
+            f"<td>{esc(fmt_percent(r.conversion_a))}</td>",
+            f"<td>{esc(fmt_percent(r.conversion_b))}</td>",
+            f'<td class="{cls}">{esc(fmt_pp(r.difference, lang))}</td>',
+            f"<td>{esc(p)}</td>",
+        ]
+        css = ' class="new_leak"' if leak else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    head = "".join(f'<th scope="col">{esc(label(k, lang))}</th>' for k in heads)
+    return (
+        f'<table class="funnel-change"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -96,9 +184,9 @@ def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
     rows = []
     for r in att.to_dict("records"):
         m = str(r["metric"])
-        cells = [f"<td>{_esc(mlabel(r['region'], lang))}</td>"] if has_region else []
+        cells = [f"<td>{_esc(label(r['region'], lang))}</td>"] if has_region else []
         cells += [
-            f'<th scope="row">{_esc(mlabel(m, lang))}</th>',
+            f'<th scope="row">{_esc(label(m, lang))}</th>',
             f"<td>{_esc(fmt_metric(m, r['actual'], lang))}</td>",
             f"<td>{_esc(fmt_metric(m, r['target'], lang))}</td>",
             f"<td>{_esc(fmt_percent(r['attainment'], 1))}</td>",
@@ -114,8 +202,8 @@ def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
         )
     caption = ""
     if running:
-        caption = f"{mlabel('month_to_date', lang)}: {mlabel('judged_on_projection', lang)}"
-    return _table("kpi", [str(mlabel(h, lang)) for h in heads], rows, caption)
+        caption = f"{label('month_to_date', lang)}: {label('judged_on_projection', lang)}"
+    return _table("kpi", [str(label(h, lang)) for h in heads], rows, caption)
 
 
 _CHANNEL_FORMATS: dict[str, Callable[[Any, str], str]] = {
@@ -172,12 +260,12 @@ def channel_table(
     cols = [c for c in columns if c in perf]
     rows = []
     for r in perf.to_dict("records"):
-        cells = [f'<th scope="row">{_esc(mlabel(r[k], lang))}</th>' for k in key]
+        cells = [f'<th scope="row">{_esc(label(r[k], lang))}</th>' for k in key]
         for c in cols:
             fmt = _CHANNEL_FORMATS.get(c, lambda x, lang: fmt_number(x, 2))
             cells.append(f"<td>{_esc(fmt(r[c], lang))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return _table("channels", [str(mlabel(h, lang)) for h in key + cols], rows)
+    return _table("channels", [str(label(h, lang)) for h in key + cols], rows)
 
 
 def reason_text(row: dict[str, Any] | pd.Series, lang: str = "en") -> str:
@@ -198,7 +286,7 @@ def reason_text(row: dict[str, Any] | pd.Series, lang: str = "en") -> str:
         m=fmt_number(row.get("marginal_roas_current"), 2),
         s=fmt_number(row.get("marginal_roas_suggested"), 2),
         lam=fmt_number(row.get("common_marginal_roas"), 2),
-        note=mlabel(note, lang) if note else MISSING,
+        note=label(note, lang) if note else MISSING,
     )
 
 
@@ -232,7 +320,7 @@ def budget_table(alloc: pd.DataFrame, lang: str = "en") -> str:
     for r in alloc.to_dict("records"):
         r = {**r, "common_marginal_roas": lam}
         change = r.get("change_share", np.nan)
-        cells = [f'<th scope="row">{_esc(mlabel(r[k], lang))}</th>' for k in key]
+        cells = [f'<th scope="row">{_esc(label(r[k], lang))}</th>' for k in key]
         cells += [
             f"<td>{_esc(fmt_money(r['current_spend'], lang))}</td>",
             f"<td>{_esc(fmt_money(r['suggested_spend'], lang))}</td>",
@@ -245,8 +333,8 @@ def budget_table(alloc: pd.DataFrame, lang: str = "en") -> str:
     total = alloc.attrs.get("expected_revenue_change")
     caption = ""
     if total is not None:
-        caption = f"{mlabel('expected_revenue_change', lang)}: {fmt_money(total, lang)}"
-    return _table("budget", [str(mlabel(h, lang)) for h in heads], rows, caption)
+        caption = f"{label('expected_revenue_change', lang)}: {fmt_money(total, lang)}"
+    return _table("budget", [str(label(h, lang)) for h in heads], rows, caption)
 
 
 def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
@@ -263,7 +351,7 @@ def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
     """
     check_argument("lang", LANGS, lang)
     if flags.empty:
-        return f'<p class="anomalies-none">{_esc(mlabel("no_anomalies", lang))}</p>'
+        return f'<p class="anomalies-none">{_esc(label("no_anomalies", lang))}</p>'
     require_columns(flags, ["metric", "date", "value", "expected", "direction"], table="anomalies")
     key = [c for c in ("region", "channel") if c in flags]
     heads = ["date", *key, "metric", "direction", "value", "expected", "relative_deviation", "z"]
@@ -273,16 +361,16 @@ def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
         bad = change_class(1 if r["direction"] == "up" else -1, DIRECTIONS.get(m, "higher"))
         cells = [
             f"<td>{_esc(pd.Timestamp(r['date']).strftime('%Y-%m-%d'))}</td>",
-            *[f"<td>{_esc(mlabel(r[k], lang))}</td>" for k in key],
-            f'<th scope="row">{_esc(mlabel(m, lang))}</th>',
-            f'<td class="{bad}">{_esc(mlabel(r["direction"], lang))}</td>',
+            *[f"<td>{_esc(label(r[k], lang))}</td>" for k in key],
+            f'<th scope="row">{_esc(label(m, lang))}</th>',
+            f'<td class="{bad}">{_esc(label(r["direction"], lang))}</td>',
             f"<td>{_esc(fmt_metric(m, r['value'], lang))}</td>",
             f"<td>{_esc(fmt_metric(m, r['expected'], lang))}</td>",
             f"<td>{_esc(fmt_change(r.get('relative_deviation')))}</td>",
             f"<td>{_esc(fmt_number(r.get('z'), 1))}</td>",
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return _table("anomalies", [str(mlabel(h, lang)) for h in heads], rows)
+    return _table("anomalies", [str(label(h, lang)) for h in heads], rows)
 
 
 _STATUS_CLASS = {"red": "bad", "bad": "bad", "amber": "neutral", "green": "good", "good": "good"}
@@ -302,7 +390,7 @@ def findings_list(found: pd.DataFrame, lang: str = "en") -> str:
     """
     check_argument("lang", LANGS, lang)
     if found.empty:
-        return f'<p class="findings-none">{_esc(mlabel("no_findings", lang))}</p>'
+        return f'<p class="findings-none">{_esc(label("no_findings", lang))}</p>'
     require_columns(found, ["rank", "status", "finding", "action", "source"], table="findings")
     items = []
     for r in found.sort_values("rank", kind="stable").to_dict("records"):
@@ -316,11 +404,13 @@ def findings_list(found: pd.DataFrame, lang: str = "en") -> str:
 
 
 __all__ = [
+    "HEADLINE_FORMATS",
     "anomaly_table",
-    "findings_list",
     "budget_table",
     "channel_table",
+    "findings_list",
+    "funnel_change_table",
+    "headline_table",
     "kpi_table",
-    "mlabel",
     "reason_text",
 ]

@@ -1,0 +1,1 @@
+"""What each report template computes and shows, one function per section."""
