@@ -31,12 +31,12 @@ import pandas as pd
 
 from mktkit.errors import InputError
 from mktkit.schemas import (
-    _model,
-    _table_meta,
-    _table_name,
     build_error,
     collect_problems,
     pa,
+    schema_model,
+    table_meta,
+    table_name,
 )
 
 __all__ = ["read_table", "read_yaml", "validate"]
@@ -91,8 +91,8 @@ def validate(df: pd.DataFrame, schema: str | type[pa.DataFrameModel]) -> pd.Data
     ...
     mktkit.errors.InputError: experiments.conversions: conversions exceed users; rows: 2 ({'conversions': 120, 'users': 100}). Fix: conversions counts converting users, a subset of users: check the two columns
     """
-    model = _model(schema)
-    table = _table_name(model)
+    model = schema_model(schema)
+    table = table_name(model)
     if not isinstance(df, pd.DataFrame):
         raise InputError(
             f"expected a pandas DataFrame, got {type(df).__name__}",
@@ -136,7 +136,7 @@ def _error(
         except pa.errors.SchemaErrors as exc2:
             rest = collect_problems(exc2, model, work)
             # checks over groups of rows (shares summing to 1) are void once rows are left out
-            checks = _table_meta(model).get("checks", {})
+            checks = table_meta(model).get("checks", {})
             whole = {name for name, info in checks.items() if info.get("whole_table")}
             for (column, check), e in rest.found.items():
                 if check not in whole:
@@ -191,7 +191,7 @@ def read_table(
     [1000.0]
     """
     path = Path(path)
-    label = _model(schema).to_schema().name if schema is not None else None
+    label = schema_model(schema).to_schema().name if schema is not None else None
     if path.is_dir():
         raise InputError(f"{path} is a folder, not a file", table=label, fix="name a file in it")
     kind = FORMATS.get(path.suffix.lower())
@@ -357,7 +357,7 @@ def _read_duckdb(
             ).fetchall()
         ]
         if table is None:
-            wanted = _model(schema).to_schema().name if schema is not None else None
+            wanted = schema_model(schema).to_schema().name if schema is not None else None
             if wanted in names:
                 table = wanted
             elif len(names) == 1:
