@@ -840,7 +840,7 @@ def plot_ie_matrix(ie, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     """
     from matplotlib.patches import Patch, Rectangle
 
-    from mktkit.strategy.swot import _IE_CELLS, _IE_STRATEGY, strategy_label
+    from mktkit.strategy.swot import IE_CELLS, IE_STRATEGY, strategy_label
 
     if ax is None:
         ax = plt.subplots(figsize=(8.0, 5.6), layout="constrained")[1]
@@ -849,10 +849,10 @@ def plot_ie_matrix(ie, ax: Axes | None = None, *, lang: str = "en") -> Axes:
     ax.set_ylim(1, 4)
     ax.grid(False)
     numerals = []
-    for k, cell in enumerate(_IE_CELLS):
+    for k, cell in enumerate(IE_CELLS):
         row, col = divmod(k, 3)
         left, top = 4 - col, 4 - row  # data coordinates of the cell's top-left corner
-        color = _STRAT_IE_COLORS[_IE_STRATEGY[cell]]
+        color = _STRAT_IE_COLORS[IE_STRATEGY[cell]]
         active = cell == ie.cell
         ax.add_patch(
             Rectangle(

@@ -1305,8 +1305,10 @@ class SWOT:
 # ---------------------------------------------------------------------------------------------
 # IE matrix
 
-_IE_CELLS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
-_IE_STRATEGY = {
+#: The nine cells of the IE matrix, row-wise from the top left (strong IFE, high EFE).
+IE_CELLS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+#: The strategy each IE cell calls for (David): grow and build, hold and maintain, harvest.
+IE_STRATEGY = {
     "I": "grow_and_build",
     "II": "grow_and_build",
     "IV": "grow_and_build",
@@ -1342,7 +1344,7 @@ class IEResult:
 
     @property
     def cell_number(self) -> int:
-        return _IE_CELLS.index(self.cell) + 1
+        return IE_CELLS.index(self.cell) + 1
 
     def to_markdown(self, lang: str = "en") -> str:
         lab = lambda k: strategy_label(k, lang)  # noqa: E731
@@ -1412,14 +1414,14 @@ def ie_matrix(ife_total: float | pd.DataFrame, efe_total: float | pd.DataFrame) 
     y = _total_of(efe_total, "efe_total")
     col = 2 - _level(x)  # strong IFE is the left column
     row = 2 - _level(y)  # high EFE is the top row
-    cell = _IE_CELLS[row * 3 + col]
+    cell = IE_CELLS[row * 3 + col]
     return IEResult(
         ife_total=x,
         efe_total=y,
         cell=cell,
         ife_level=("weak", "average", "strong")[_level(x)],
         efe_level=("low", "medium", "high")[_level(y)],
-        strategy=_IE_STRATEGY[cell],
+        strategy=IE_STRATEGY[cell],
     )
 
 
