@@ -113,7 +113,7 @@ def test_template_notebooks_have_their_tagged_cells():
             assert re.search(rf"^{p.name} = ", first, re.M), (name, p.name)
     weekly = nbformat.read(TEMPLATES_DIR / "weekly_brief.ipynb", as_version=4)
     findings = [c for c in weekly.cells if "findings" in c.metadata.get("tags", [])]
-    assert len(findings) == 1 and "insights_for(" in findings[0].source
+    assert [c.source for c in findings] == ["review.findings()"]
 
 
 # ---------------------------------------------------------------------------------------------

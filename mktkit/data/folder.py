@@ -153,3 +153,18 @@ def data_until(data: Mapping[str, Any], day: Any) -> DataUntil:
     [10.0]
     """
     return DataUntil(data, day)
+
+
+def has_table(data: Mapping[str, Any], key: str) -> bool:
+    """Whether ``data`` has the table ``key``: its file exists in a data folder (a folder may
+    lack the optional tables), or the key is in a plain mapping.
+
+    Examples
+    --------
+    >>> has_table({"orders": None}, "orders"), has_table({"orders": None}, "nps")
+    (True, False)
+    """
+    files = getattr(data, "files", None)
+    if isinstance(files, Mapping) and key in files:
+        return files[key].is_file()
+    return key in data
