@@ -19,6 +19,7 @@ import pandas as pd
 from mktkit.anomalies import anomaly_review
 from mktkit.channels import budget_reallocation, channel_performance, channel_review
 from mktkit.customers import customer_review
+from mktkit.data.folder import has_table
 from mktkit.errors import InputError, check_argument, select_region
 from mktkit.experiments import ab_test
 from mktkit.funnel import compare_steps, month_funnels
@@ -229,14 +230,6 @@ def insights(
     return out
 
 
-def _has(data: Any, key: str) -> bool:
-    """Whether the data hold ``key``; a data folder answers by its file, without reading it."""
-    files = getattr(data, "files", None)
-    if isinstance(files, Mapping) and key in files:
-        return files[key].is_file()
-    return key in data
-
-
 def _period(first: pd.Timestamp, last: pd.Timestamp) -> str:
     """A span of days as ``first..last``."""
     return f"{day_text(first)}..{day_text(last)}"
@@ -287,10 +280,10 @@ def insights_for(
             fix="pass results under the names insights() takes: " + ", ".join(sorted(known)),
         )
     kw: dict[str, Any] = dict(computed)
-    if "kpis" not in kw and _has(data, "kpi_targets"):
+    if "kpis" not in kw and has_table(data, "kpi_targets"):
         kw["kpis"] = kpi_review(data, month, region)
     leak = None
-    if events is not None or _has(data, "events"):
+    if events is not None or has_table(data, "events"):
         events = data["events"] if events is None else events
         steps = list(REVIEW_STEPS)
         if "funnel" not in kw:
@@ -316,7 +309,7 @@ def insights_for(
         kw["channel_trend"] = channel_performance(recent, by=["month", "channel"])
     if "customers" not in kw:
         kw["customers"] = customer_review(data, month, region)
-    if "experiments" not in kw and _has(data, "experiments"):
+    if "experiments" not in kw and has_table(data, "experiments"):
         tests = data["experiments"]
         kw["experiments"] = pd.concat(
             [ab_test(tests, experiment=x) for x in tests["experiment"].unique()],
@@ -324,7 +317,7 @@ def insights_for(
         )
     if "anomalies" not in kw:
         kw["anomalies"] = anomaly_review(data, month, region)
-    if _has(data, "nps") and not {"nps", "nps_change"} <= set(kw):
+    if has_table(data, "nps") and not {"nps", "nps_change"} <= set(kw):
         answers = data["nps"]
         if region != "all":
             answers = answers[answers["region"] == region]
