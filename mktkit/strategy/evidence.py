@@ -9,12 +9,13 @@ user's folder), so the strategy workshop shows the figure of the data beside the
 than a number typed into a slide. Metrics the kit cannot compute (say ``checkout_complaints``,
 read from comments by a person) keep the value written in the file.
 
-Definitions (METHODS.md): ``roas`` = channel_daily revenue / spend; ``revenue_share`` = order
-revenue of the rows matching ``where`` / all order revenue; ``repurchase_rate`` = customers with
-2+ orders / customers with 1+ orders, counting orders inside the period; ``aov`` = order revenue
-/ orders; ``nps`` = 100 x (promoters - detractors) / responses (9-10 promoters, 0-6
-detractors). Periods are inclusive: ``2026-10`` is the whole month, ``2025-11..2026-10`` runs
-from 2025-11-01 to 2026-10-31, days may be given as ``2026-10-09..2026-10-31``.
+Definitions (docs/methods.md, "SWOT, TOWS, IFE/EFE, IE, SPACE"): ``roas`` = channel_daily
+revenue / spend; ``revenue_share`` = order revenue of the rows matching ``where`` / all order
+revenue; ``repurchase_rate`` = customers with 2+ orders / customers with 1+ orders, counting
+orders inside the period; ``aov`` = order revenue / orders; ``nps`` = 100 x (promoters -
+detractors) / responses (9-10 promoters, 0-6 detractors). Periods are inclusive: ``2026-10``
+is the whole month, ``2025-11..2026-10`` runs from 2025-11-01 to 2026-10-31, days may be given
+as ``2026-10-09..2026-10-31``.
 
 Examples
 --------
@@ -125,7 +126,8 @@ def evidence_values(swot: Any, data: Mapping[str, pd.DataFrame]) -> dict[str, tu
     Parameters
     ----------
     swot : mktkit.SWOT
-        Items with :class:`mktkit.strategy.swot.Evidence` (``metric``, ``where``, ``period``).
+        Items with :class:`mktkit.strategy.swot_items.Evidence` (``metric``, ``where``,
+        ``period``).
     data : mapping
         The validated tables (``mk.load_sample(path)``).
 

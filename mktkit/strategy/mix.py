@@ -4,7 +4,8 @@ Elements: product, price, place, promotion (McCarthy's 4P); people, process and 
 evidence (Booms and Bitner) make it 7P, which the mix becomes as soon as one of those three is
 present. Each element records the current decision, the target segment, evidence KPIs, issues,
 actions (text, owner, due date), an owner, and an optional rating 1-5 and weight
-(METHODS.md "Marketing mix").
+(docs/methods.md, "Marketing mix (4P, 7P)"). The elements and their parsing are in
+:mod:`~mktkit.strategy.mix_items`.
 
 - :meth:`MarketingMix.scorecard`: one row per element of the model; an element that is absent
   is ``"not_assessed"`` with no score, never a 0. The weighted mix score (sum of weight x rating
@@ -12,7 +13,8 @@ actions (text, owner, due date), an owner, and an optional rating 1-5 and weight
 - :meth:`MarketingMix.completeness`: what is missing (the purpose of the 4P: no blind spots).
 - :meth:`MarketingMix.actions`: the actions with owner and due date.
 
-Computation only (no matplotlib); renders to Markdown and HTML with user text escaped.
+Computation only (no matplotlib); renders to Markdown and HTML with user text escaped
+(:mod:`~mktkit.strategy.display`).
 
 Examples
 --------
@@ -29,108 +31,46 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
-from mktkit.errors import InputError, check_argument
+from mktkit.errors import InputError, check_argument, require_columns
 from mktkit.i18n import LANGS
-from mktkit.strategy.swot import (
+from mktkit.strategy.display import (
+    mix_actions_html,
+    mix_completeness_html,
+    mix_html,
+    mix_markdown,
+)
+from mktkit.strategy.mix_items import (
+    ELEMENTS_4P,
+    ELEMENTS_7P,
+    EXTRA_7P,
+    RATING_RANGE,
+    REQUIRED_FIELDS,
+    MixAction,
+    MixElement,
+    parse_element,
+)
+from mktkit.strategy.records import (
     WEIGHT_TOLERANCE,
-    _is_missing,
-    _is_number,
-    _Problems,
-    check_keys,
-    esc,
+    Problems,
     exact,
-    md,
+    is_missing,
     parse_text,
     pick_text,
     read_yaml,
     sample_file,
-    strategy_label,
 )
 
 __all__ = ["ELEMENTS_4P", "ELEMENTS_7P", "MarketingMix", "MixAction", "MixElement", "load_mix"]
-
-ELEMENTS_4P: tuple[str, ...] = ("product", "price", "place", "promotion")
-EXTRA_7P: tuple[str, ...] = ("people", "process", "physical_evidence")
-ELEMENTS_7P: tuple[str, ...] = ELEMENTS_4P + EXTRA_7P
-#: Ratings run 1 (poor) to 5 (excellent); an element's default target is the top of the scale.
-RATING_RANGE = (1, 5)
-_ELEMENT_KEYS = (
-    "decision",
-    "segment",
-    "kpis",
-    "issues",
-    "actions",
-    "owner",
-    "rating",
-    "weight",
-    "target",
-)
-_ACTION_KEYS = ("text", "owner", "due")
-#: Fields of a present element that completeness() expects to be filled in.
-REQUIRED_FIELDS: tuple[str, ...] = ("decision", "segment", "kpis", "actions", "owner", "rating")
-
-
-@dataclass(frozen=True)
-class MixAction:
-    """An action: bilingual text, an owner and a due date."""
-
-    text: Mapping[str, str]
-    owner: str | None = None
-    due: dt.date | None = None
-
-    def label(self, lang: str = "en") -> str:
-        return pick_text(self.text, lang)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": dict(self.text)}
-        if self.owner is not None:
-            out["owner"] = self.owner
-        if self.due is not None:
-            out["due"] = self.due
-        return out
-
-
-@dataclass(frozen=True)
-class MixElement:
-    """One element of the mix (``name`` is one of :data:`ELEMENTS_7P`)."""
-
-    name: str
-    decision: Mapping[str, str] | None = None
-    segment: Mapping[str, str] | None = None
-    kpis: tuple[str, ...] = ()
-    issues: tuple[Mapping[str, str], ...] = ()
-    actions: tuple[MixAction, ...] = ()
-    owner: str | None = None
-    rating: int | None = None
-    weight: float | None = None
-    target: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key in ("decision", "segment"):
-            if getattr(self, key):
-                out[key] = dict(getattr(self, key))
-        if self.kpis:
-            out["kpis"] = list(self.kpis)
-        if self.issues:
-            out["issues"] = [dict(i) for i in self.issues]
-        if self.actions:
-            out["actions"] = [a.to_dict() for a in self.actions]
-        for key in ("owner", "rating", "weight", "target"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        return out
 
 
 class MarketingMix:
@@ -139,7 +79,7 @@ class MarketingMix:
     Parameters
     ----------
     elements : mapping of element name -> mapping or MixElement
-        As in CONTRACT.md's marketing_mix.yaml: ``{"product": {"decision": {...}, "segment":
+        As in marketing_mix.yaml (docs/data.md): ``{"product": {"decision": {...}, "segment":
         {...}, "kpis": [...], "issues": [{...}], "actions": [{"text": {...}, "owner": ...,
         "due": 2026-12-31}], "owner": ..., "rating": 4, "weight": 0.25}}``. Every field is
         optional; ``target`` (1-5) sets the rating the element aims at (default 5).
@@ -169,7 +109,7 @@ class MarketingMix:
         company: Any = None,
         source: str = "marketing_mix",
     ) -> None:
-        problems = _Problems(source)
+        problems = Problems(source)
         self.source = source
         self.company = parse_text(company, problems, "company", required=False, column="company")
         elements = {} if elements is None else elements
@@ -186,7 +126,7 @@ class MarketingMix:
                 hint = f"write {guess}" if guess in ELEMENTS_7P else "use " + ", ".join(ELEMENTS_7P)
                 problems.add(f"unknown element {name!r}", column="elements", fix=hint)
                 continue
-            element = self._parse_element(name, raw, problems)
+            element = parse_element(name, raw, problems)
             if element is not None:
                 parsed[name] = element
         # keep the canonical order whatever the input order
@@ -196,164 +136,9 @@ class MarketingMix:
         #: Language of ``_repr_html_`` in notebooks.
         self.lang = "en"
 
-    # -- construction ---------------------------------------------------------------------
+    # -- rules across elements (each element is parsed by mktkit.strategy.mix_items) ------
 
-    def _parse_element(self, name: str, raw: Any, problems: _Problems) -> MixElement | None:
-        if isinstance(raw, MixElement):
-            raw = raw.to_dict()
-        if _is_missing(raw):
-            raw = {}
-        if not isinstance(raw, Mapping):
-            problems.add(f"{name} is {type(raw).__name__}, not a mapping", column=name)
-            return None
-        check_keys(raw, _ELEMENT_KEYS, problems, name, name)
-        decision = parse_text(
-            raw.get("decision"), problems, f"{name} decision", required=False, column=name
-        )
-        segment = parse_text(
-            raw.get("segment"), problems, f"{name} segment", required=False, column=name
-        )
-        kpis = raw.get("kpis")
-        kpis = [] if _is_missing(kpis) else [kpis] if isinstance(kpis, str) else kpis
-        if not isinstance(kpis, list | tuple) or not all(
-            isinstance(k, str) and k.strip() for k in kpis
-        ):
-            problems.add(
-                f"{name}: kpis must be a list of metric names",
-                column=name,
-                fix="write kpis: [repurchase_rate, nps]",
-            )
-            kpis = []
-        issues = []
-        for i, issue in enumerate(_listed(raw.get("issues"), problems, f"{name} issues"), 1):
-            text = parse_text(issue, problems, f"{name} issue {i}", column=name)
-            if text:
-                issues.append(text)
-        actions = []
-        for i, action in enumerate(_listed(raw.get("actions"), problems, f"{name} actions"), 1):
-            parsed = self._parse_action(name, i, action, problems)
-            if parsed is not None:
-                actions.append(parsed)
-        owner = raw.get("owner")
-        if _is_missing(owner) or owner == "":
-            owner = None
-        elif not isinstance(owner, str):
-            problems.add(f"{name}: owner {owner!r} is not text", column=name)
-            owner = None
-        rating = self._scale_value(raw.get("rating"), name, "rating", problems, whole=True)
-        target = self._scale_value(raw.get("target"), name, "target", problems, whole=False)
-        weight = raw.get("weight")
-        if _is_missing(weight):
-            weight = None
-        elif not _is_number(weight) or not math.isfinite(float(weight)):
-            problems.add(
-                f"{name}: weight {weight!r} is not a number", column=name, rows={name: weight}
-            )
-            weight = None
-        elif not 0 <= float(weight) <= 1:
-            problems.add(
-                f"{name}: weight {weight!r} is outside 0-1",
-                column=name,
-                rows={name: weight},
-                fix="weights are fractions summing to 1",
-            )
-            weight = None
-        if weight is not None and rating is None and _is_missing(raw.get("rating")):
-            problems.add(
-                f"{name} has a weight but no rating",
-                column=name,
-                fix="rate the element 1-5, or drop its weight",
-            )
-        return MixElement(
-            name=name,
-            decision=decision,
-            segment=segment,
-            kpis=tuple(kpis),
-            issues=tuple(issues),
-            actions=tuple(actions),
-            owner=owner,
-            rating=rating,
-            weight=None if weight is None else float(weight),
-            target=target,
-        )
-
-    @staticmethod
-    def _parse_action(name: str, i: int, raw: Any, problems: _Problems) -> MixAction | None:
-        where = f"{name} action {i}"
-        if isinstance(raw, MixAction):
-            return raw
-        if isinstance(raw, str):
-            raw = {"text": raw}
-        if not isinstance(raw, Mapping):
-            problems.add(
-                f"{where} is {type(raw).__name__}, not a mapping",
-                column=name,
-                fix="write actions as {text: ..., owner: ..., due: YYYY-MM-DD}",
-            )
-            return None
-        check_keys(raw, _ACTION_KEYS, problems, where, name)
-        text = parse_text(raw.get("text"), problems, where, column=name)
-        owner = raw.get("owner")
-        owner = None if _is_missing(owner) or owner == "" else str(owner)
-        due = raw.get("due")
-        if _is_missing(due) or due == "":
-            due = None
-        elif isinstance(due, dt.datetime):
-            due = due.date()
-        elif isinstance(due, dt.date):
-            pass
-        elif isinstance(due, pd.Timestamp):
-            due = due.date()
-        elif isinstance(due, str):
-            try:
-                due = dt.date.fromisoformat(due.strip())
-            except ValueError:
-                problems.add(
-                    f"{where}: due {due!r} is not a date",
-                    column=name,
-                    rows={where: due},
-                    fix="write the date as YYYY-MM-DD",
-                )
-                due = None
-        else:
-            problems.add(
-                f"{where}: due {due!r} is not a date",
-                column=name,
-                rows={where: due},
-                fix="write the date as YYYY-MM-DD",
-            )
-            due = None
-        return None if text is None else MixAction(text, owner, due)
-
-    @staticmethod
-    def _scale_value(value: Any, name: str, key: str, problems: _Problems, whole: bool) -> Any:
-        low, high = RATING_RANGE
-        if _is_missing(value):
-            return None
-        if (
-            not _is_number(value)
-            or not math.isfinite(float(value))
-            or (whole and not float(value).is_integer())
-        ):
-            kind = "a whole number" if whole else "a number"
-            problems.add(
-                f"{name}: {key} {value!r} is not {kind}",
-                column=name,
-                rows={name: value},
-                fix=f"{key}s are {kind}s {low}-{high}",
-            )
-            return None
-        if not low <= float(value) <= high:
-            problems.add(
-                f"{name}: {key} {value!r} is outside {low}-{high}",
-                column=name,
-                rows={name: value},
-                fix=f"{key}s run {low} (poor) to {high} (excellent)",
-            )
-            return None
-        return int(value) if whole else float(value)
-
-    def _check_weights(self, problems: _Problems) -> None:
+    def _check_weights(self, problems: Problems) -> None:
         rated = [e for e in self.elements.values() if e.rating is not None]
         weighted = [e for e in rated if e.weight is not None]
         if weighted and len(weighted) < len(rated):
@@ -382,7 +167,7 @@ class MarketingMix:
             raise InputError(
                 f"a marketing mix is a mapping, not {type(data).__name__}",
                 table=source,
-                fix="see marketing_mix.yaml in CONTRACT.md",
+                fix="see the marketing_mix.yaml format in docs/data.md",
             )
         unknown = [k for k in data if k not in ("elements", "company")]
         if unknown:
@@ -395,7 +180,7 @@ class MarketingMix:
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike[str]) -> MarketingMix:
-        """Read a marketing_mix.yaml file (format in CONTRACT.md)."""
+        """Read a marketing_mix.yaml file (format in docs/data.md)."""
         path = Path(path)
         return cls.from_dict(read_yaml(path), source=path.name)
 
@@ -412,8 +197,6 @@ class MarketingMix:
         ``"a, b"``), ``owner``, ``rating``, ``weight``, ``target``: the columns of
         :meth:`to_frame`), ``actions`` (``element``, ``text_en``/``text_zh``, ``owner``,
         ``due``) and ``issues`` (``element``, ``text_en``/``text_zh``)."""
-        from mktkit.errors import require_columns
-
         source = options.pop("source", "marketing_mix")
         require_columns(elements, ["element"], table=source)
         raw: dict[str, dict[str, Any]] = {}
@@ -421,19 +204,17 @@ class MarketingMix:
             el: dict[str, Any] = {}
             for key in ("decision", "segment"):
                 text = {
-                    k: row.get(f"{key}_{k}")
-                    for k in LANGS
-                    if not _is_missing(row.get(f"{key}_{k}"))
+                    k: row.get(f"{key}_{k}") for k in LANGS if not is_missing(row.get(f"{key}_{k}"))
                 }
                 if text:
                     el[key] = text
             kpis = row.get("kpis")
             if isinstance(kpis, str):
                 kpis = [k.strip() for k in kpis.split(",") if k.strip()]
-            if kpis is not None and not _is_missing(kpis) and len(kpis):
+            if kpis is not None and not is_missing(kpis) and len(kpis):
                 el["kpis"] = list(kpis)
             for key in ("owner", "rating", "weight", "target"):
-                if not _is_missing(row.get(key)):
+                if not is_missing(row.get(key)):
                     el[key] = row[key]
             raw[row["element"]] = el
         for frame, key in ((actions, "actions"), (issues, "issues")):
@@ -442,7 +223,7 @@ class MarketingMix:
             require_columns(frame, ["element"], table=f"{source} {key}")
             for row in frame.to_dict("records"):
                 text = {
-                    k: row.get(f"text_{k}") for k in LANGS if not _is_missing(row.get(f"text_{k}"))
+                    k: row.get(f"text_{k}") for k in LANGS if not is_missing(row.get(f"text_{k}"))
                 } or row.get("text")
                 if key == "issues":
                     entry: Any = text
@@ -640,8 +421,6 @@ class MarketingMix:
 
     def to_yaml(self, path: str | os.PathLike[str] | None = None) -> str:
         """The mix as YAML text (dates as YYYY-MM-DD); also written to ``path`` when given."""
-        import yaml
-
         text = yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
@@ -701,173 +480,27 @@ class MarketingMix:
 
     # -- rendering ------------------------------------------------------------------------
 
-    def _cells(self, lang: str) -> list[dict[str, Any]]:
-        """Per element of the model, the texts a renderer shows (raw, not yet escaped)."""
-        out = []
-        for name in self.expected:
-            el = self.elements.get(name)
-            if el is None:
-                out.append({"name": name, "assessed": False})
-                continue
-            out.append(
-                {
-                    "name": name,
-                    "assessed": True,
-                    "decision": pick_text(el.decision, lang),
-                    "segment": pick_text(el.segment, lang),
-                    "kpis": [str(strategy_label(k, lang)) for k in el.kpis],
-                    "issues": [pick_text(i, lang) for i in el.issues],
-                    "actions": [
-                        (a.label(lang), a.owner or "", "" if a.due is None else a.due.isoformat())
-                        for a in el.actions
-                    ],
-                    "owner": el.owner or "",
-                    "rating": "" if el.rating is None else f"{el.rating}/{RATING_RANGE[1]}",
-                }
-            )
-        return out
-
-    def _score_note(self, lang: str) -> str:
-        card = self.scorecard()
-        score = card.attrs["mix_score"]
-        shown = "—" if math.isnan(score) else f"{score:.2f}/{RATING_RANGE[1]}"
-        return f"{strategy_label('mix_score', lang)}: {shown} ({strategy_label('heuristic', lang)})"
-
     def to_markdown(self, lang: str = "en") -> str:
         """The mix as Markdown, one section per element; user text escaped."""
-        check_argument("lang", LANGS, lang)
-        lab = lambda k: md(strategy_label(k, lang))  # noqa: E731
-        lines = [f"## {lab('marketing_mix')} ({self.model})", ""]
-        for c in self._cells(lang):
-            lines.append(f"### {lab(c['name'])}")
-            lines.append("")
-            if not c["assessed"]:
-                lines += [f"*{lab('not_assessed')}*", ""]
-                continue
-            for key in ("decision", "segment", "owner", "rating"):
-                if c[key]:
-                    lines.append(f"- {lab(key)}: {md(c[key])}")
-            if c["kpis"]:
-                lines.append(f"- {lab('kpis')}: {md(', '.join(c['kpis']))}")
-            for issue in c["issues"]:
-                lines.append(f"- {lab('issues')}: {md(issue)}")
-            for text, owner, due in c["actions"]:
-                extra = " · ".join(x for x in (owner, due) if x)
-                lines.append(
-                    f"- {lab('actions')}: {md(text)}" + (f" ({md(extra)})" if extra else "")
-                )
-            lines.append("")
-        lines.append(md(self._score_note(lang)))
-        return "\n".join(lines) + "\n"
+        return mix_markdown(self, lang)
 
     def to_html(self, lang: str = "en") -> str:
         """The mix as an HTML table (one row per element); user text escaped."""
-        check_argument("lang", LANGS, lang)
-        lab = lambda k: esc(strategy_label(k, lang))  # noqa: E731
-        left = 'style="text-align:left;vertical-align:top"'
-        heads = ("element", "decision", "segment", "kpis", "issues", "actions", "owner", "rating")
-        head = "".join(f"<th {left}>{lab(h)}</th>" for h in heads)
-        body = []
-        for c in self._cells(lang):
-            if not c["assessed"]:
-                body.append(
-                    f"<tr><td {left}>{lab(c['name'])}</td>"
-                    f'<td {left} colspan="7"><i>{lab("not_assessed")}</i></td></tr>'
-                )
-                continue
-            issues = "<br>".join(esc(i) for i in c["issues"])
-            actions = "<br>".join(
-                esc(t)
-                + (f" <small>({esc(' · '.join(x for x in (o, d) if x))})</small>" if o or d else "")
-                for t, o, d in c["actions"]
-            )
-            cells = [
-                lab(c["name"]),
-                esc(c["decision"]),
-                esc(c["segment"]),
-                esc(", ".join(c["kpis"])),
-                issues,
-                actions,
-                esc(c["owner"]),
-                esc(c["rating"]),
-            ]
-            body.append("<tr>" + "".join(f"<td {left}>{x}</td>" for x in cells) + "</tr>")
-        title = esc(self.company_name(lang))
-        return (
-            f'<div class="mktkit-mix"><table><caption>{title + " · " if title else ""}'
-            f"{lab('marketing_mix')} ({self.model})</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>"
-            f'<p class="heuristic">{esc(self._score_note(lang))}</p></div>'
-        )
+        return mix_html(self, lang)
 
     def actions_html(self, lang: str = "en", *, as_of: Any = None) -> str:
         """:meth:`actions` as an HTML table with translated headers; text escaped."""
-        acts = self.actions(lang, as_of=as_of)
-        lab = lambda k: esc(strategy_label(k, lang))  # noqa: E731
-        cols = ["element", "action", "owner", "due"] + (["overdue"] if as_of is not None else [])
-        left = 'style="text-align:left"'
-        head = "".join(f"<th {left}>{lab('actions' if c == 'action' else c)}</th>" for c in cols)
-        rows = []
-        for r in acts.to_dict("records"):
-            due = "—" if pd.isna(r["due"]) else r["due"].strftime("%Y-%m-%d")
-            cells = [lab(r["element"]), esc(r["action"]), esc(r["owner"] or "—"), esc(due)]
-            if as_of is not None:
-                cells.append(lab("overdue") if r["overdue"] else "")
-            rows.append("<tr>" + "".join(f"<td {left}>{c}</td>" for c in cells) + "</tr>")
-        return (
-            f'<table class="mktkit-actions"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        return mix_actions_html(self, lang, as_of=as_of)
 
     def completeness_html(self, lang: str = "en") -> str:
         """:meth:`completeness` as HTML: what is missing, element by element."""
-        gaps = self.completeness()
-        lab = lambda k: esc(strategy_label(k, lang))  # noqa: E731
-        if gaps.empty:
-            return f'<p class="note">{lab("completeness")}: 100%</p>'
-        items = "".join(
-            f"<li>{lab(g['element'])}: "
-            + (
-                lab("not_assessed")
-                if g["missing"] == "element"
-                else esc(_field_label(g["missing"], lang))
-            )
-            + "</li>"
-            for g in gaps.to_dict("records")
-        )
-        share = f"{gaps.attrs['share_complete']:.0%}"
-        return (
-            f'<p class="note">{lab("completeness")}: {esc(share)}; {lab("missing")}:</p>'
-            f"<ul>{items}</ul>"
-        )
+        return mix_completeness_html(self, lang)
 
     def _repr_html_(self) -> str:
         return self.to_html(getattr(self, "lang", "en"))
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown(getattr(self, "lang", "en"))
-
-
-def _field_label(field: str, lang: str) -> str:
-    """``"actions[2].owner"`` -> "Actions 2 · Owner" in ``lang``; plain fields by label."""
-    if "[" not in field:
-        return str(strategy_label(field, lang))
-    name, rest = field.split("[", 1)
-    number, sub = rest.split("].", 1)
-    return f"{strategy_label(name, lang)} {number} · {strategy_label(sub, lang)}"
-
-
-def _listed(value: Any, problems: _Problems, where: str) -> list[Any]:
-    if _is_missing(value):
-        return []
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        problems.add(
-            f"{where} must be a list",
-            column=where.split()[0],
-            fix="write one entry per line, each starting with '- '",
-        )
-        return []
-    return list(value)
 
 
 def load_mix(path: str | os.PathLike[str] | None = None) -> MarketingMix:
