@@ -1,6 +1,6 @@
 """Anomalies: what moved abnormally in daily metrics, with its expected value and size.
 
-Method (METHODS.md "Anomalies"): each daily series is decomposed with STL (Cleveland et al.
+Method (docs/methods.md, "Anomalies"): each daily series is decomposed with STL (Cleveland et al.
 1990; period 7, robust), and the remainder r is scored with a robust z-score
 ``(r - median(r)) / (1.4826 x MAD)``; a day is flagged when |z| > 3.5. Every flag carries the
 expected value (trend + seasonal + median remainder), the deviation from it, its direction and

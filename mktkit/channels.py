@@ -1,6 +1,6 @@
 """Channels: which channel earns its budget, and where the money should move.
 
-Three questions, three tables (METHODS.md "Channels and budget"):
+Three questions, three tables (docs/methods.md, "Channels and budget"):
 
 - :func:`channel_performance`: volumes and efficiency ratios per channel (or any grouping):
   CTR, CPC, CPM, CVR, CPA, CAC, ROAS and ROI with the return named. Nothing is ranked:
@@ -72,7 +72,7 @@ METRIC_DIRECTIONS: dict[str, str] = {
     m: DIRECTIONS[m] for m in (*VOLUMES, *RATIOS, "roi") if m in DIRECTIONS
 }
 
-#: Key columns of a daily channel table, when present (CONTRACT.md: date, region, channel).
+#: Key columns of a daily channel table, when present (docs/data.md: date, region, channel).
 _DAY_KEYS = ("date", "region", "channel")
 
 
@@ -178,7 +178,7 @@ def channel_performance(
     Volumes are summed exactly (as ``DECIMAL(38, 9)``, by DuckDB or by Spark SQL: one SQL
     text, :func:`channel_sql`), so the totals do not depend on the order of the rows.
 
-    Definitions (METHODS.md "Channels and budget"): CTR = clicks / impressions; CPC = spend /
+    Definitions (docs/methods.md, "Channels and budget"): CTR = clicks / impressions; CPC = spend /
     clicks; CPM = spend / impressions x 1000; CVR = orders / clicks; CPA = spend / orders;
     CAC = spend / new customers (cost scope: the channel's own media spend over the customers
     whose first-ever order it brought; direct orders have no spend and are not in the table);

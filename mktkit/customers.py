@@ -1,6 +1,6 @@
 """Customers: RFM scores and segments, value layers, cohorts, repurchase, dormancy, win-back.
 
-Conventions (METHODS.md, "Customers"):
+Conventions (docs/methods.md, "Customers"):
 
 - RFM at a snapshot date ``as_of``: recency = days from the last order to ``as_of``, frequency =
   orders, monetary = total amount; only orders on or before ``as_of`` count. Each is scored 1-5 by

@@ -1,7 +1,7 @@
 """KPIs: the month's headline figures and their change against comparable periods.
 
 Headline figures answer "how did the month go": revenue, orders, new customers and spend, with
-the change against the previous month and against the same month last year (METHODS.md,
+the change against the previous month and against the same month last year (docs/methods.md,
 "Cross-cutting"): change = (current - previous) / |previous|, NaN when the base is 0. Derived
 ratios (average order value, ROAS) are compared in relative terms as well.
 
@@ -236,9 +236,9 @@ def monthly_totals(data: Mapping[str, pd.DataFrame], region: str = "all") -> pd.
 
 
 # ---------------------------------------------------------------------------------------------
-# Targets: attainment, pacing, status (METHODS.md "KPIs")
+# Targets: attainment, pacing, status (docs/methods.md, "KPIs")
 
-#: Direction in which each known metric is good (METHODS.md "Cross-cutting").
+#: Direction in which each known metric is good (docs/methods.md, "Cross-cutting").
 DIRECTIONS: dict[str, str] = {
     "revenue": "higher",
     "orders": "higher",
@@ -282,7 +282,7 @@ RATIO_METRICS: frozenset[str] = frozenset(
     }
 )
 
-#: The seven metrics of ``kpi_targets`` (CONTRACT.md), in display order.
+#: The seven metrics of ``kpi_targets`` (docs/data.md), in display order.
 KPI_METRICS: tuple[str, ...] = (
     "revenue",
     "orders",
@@ -455,7 +455,7 @@ def kpi_attainment(
 ) -> pd.DataFrame:
     """Direction-aware attainment, pacing, projection and RAG status of KPIs against targets.
 
-    Follows METHODS.md "KPIs": attainment = actual / target when higher is better and
+    Follows docs/methods.md, "KPIs": attainment = actual / target when higher is better and
     target / actual when lower is better; pacing against the share of the period elapsed;
     status green at attainment >= ``green``, amber at >= ``amber``, red below; grey without an
     actual; "no target" without a (usable) target.
@@ -828,7 +828,7 @@ def period_change(
     """Change of a metric against the previous period (MoM or WoW) and the same period a year
     earlier (YoY), like for like.
 
-    Change = (current - previous) / \\|previous\\|, NaN on a zero base (METHODS.md
+    Change = (current - previous) / \\|previous\\|, NaN on a zero base (docs/methods.md,
     "Cross-cutting"). When the data end inside the last period, that period is compared with
     the same number of days at the start of each comparison period. A comparison whose base the
     data do not cover entirely is NaN (the first periods have no previous year).
@@ -1004,7 +1004,7 @@ def smart_check(
 ) -> pd.DataFrame:
     """Which goals miss which SMART element.
 
-    Checks each goal record (METHODS.md "KPIs"): metric and direction present (specific);
+    Checks each goal record (docs/methods.md, "KPIs"): metric and direction present (specific);
     a numeric target and baseline (measurable); an owner (assignable, Doran 1981); the target
     better than the baseline in the goal's direction by at most ``max_change`` (realistic: a
     stated heuristic, not a law); start and end dates with end after start (time-related).

@@ -292,7 +292,7 @@ class _Table(pa.DataFrameModel):
 
 
 # ---------------------------------------------------------------------------------------------
-# The tables of CONTRACT.md
+# The tables of the data contract (docs/data.md)
 
 
 class ChannelDaily(_Table):
@@ -546,7 +546,7 @@ class Campaigns(_Table):
         return ~(df["end"] < df["start"])
 
 
-#: table name -> model, in the order of CONTRACT.md
+#: table name -> model, in the order of docs/data.md
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "channel_daily": ChannelDaily,
     "events": Events,
@@ -667,7 +667,7 @@ def fix_hint(table: str | type[pa.DataFrameModel], column: str | None, check: st
         return meta["checks"][check]["fix"]
     col = schema.columns.get(column) if column else None
     if col is None:
-        return "see the data contract (CONTRACT.md) for this table"
+        return "see the data contract (docs/data.md) for this table"
     own = (col.metadata or {}).get("fix", {})
     if check in own:
         return own[check]

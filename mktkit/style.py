@@ -68,7 +68,8 @@ PALETTE: tuple[str, ...] = (
     "#000000",  # black
 )
 
-#: RAG status colours (METHODS.md "Status"): green, amber, red, grey (no actual) and "no target".
+#: RAG status colours (docs/methods.md, "KPIs"): green, amber, red, grey (no actual) and
+#: "no target".
 #: Green and amber are Okabe-Ito's; red is ColorBrewer's dark red #B2182B rather than Okabe-Ito
 #: vermillion, because vermillion and orange look alike to deuteranopes (CIELAB distance 18)
 #: while the darker red stays apart from amber for every deficiency (tests/test_style.py), and it

@@ -1,5 +1,6 @@
-"""Anomaly detection: STL against statsmodels, the robust z-score by hand, the METHODS.md rules
-for short, flat and gappy series, and the planted outage and 11.11 peaks of the sample."""
+"""Anomaly detection: STL against statsmodels, the robust z-score by hand, the rules of
+docs/methods.md ("Anomalies") for short, flat and gappy series, and the planted outage and 11.11
+peaks of the sample."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Event funnels on hand-built logs: each expected level is derived in a comment from the rules
-of DESIGN.md section 5 (ClickHouse ``windowFunnel`` semantics). Every case runs on the DuckDB and
-pandas engines; the cases of the plain ordered funnel also run on the scan engine.
+of docs/methods.md, "Funnels and AARRR" (ClickHouse ``windowFunnel`` semantics). Every case runs
+on the DuckDB and pandas engines; the cases of the plain ordered funnel also run on the scan
+engine.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def test_ties_under_strict_increase_do_not_count(engine):
 
 
 def test_strict_increase_is_the_exact_longest_chain(engine):
-    # DESIGN.md: step1@0s, step1@1s, step2@1s. The chain visit@0s -> view@1s is strictly
+    # docs/methods.md: step1@0s, step1@1s, step2@1s. The chain visit@0s -> view@1s is strictly
     # increasing, so the answer is 2 (ClickHouse's 'strict_increase' alone answers 1).
     ev = pd.DataFrame(
         {

@@ -91,7 +91,7 @@ def test_bad_arguments_are_refused(tmp_path, kwargs, column):
 
 
 # ---------------------------------------------------------------------------------------------
-# (c) consistency (CONTRACT.md "Consistency")
+# (c) consistency (docs/data.md, "Consistency between tables")
 
 
 def _first_orders(orders: pd.DataFrame) -> pd.Series:
@@ -162,7 +162,7 @@ def test_magnitudes_are_plausible(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# (d) the planted facts of CONTRACT.md
+# (d) the planted facts of data/sample/README.md
 
 
 def _daily_orders(o: pd.DataFrame) -> pd.Series:

@@ -1,7 +1,7 @@
 """The Spark backend (mktkit.engines.spark) in local mode gives the numbers of the local engines.
 
 * every hand-built funnel case of tests/test_funnel.py (each derives its expected levels from
-  the rules of DESIGN.md section 5) runs again with the events uploaded to Spark;
+  the rules of docs/methods.md, "Funnels and AARRR") runs again with the events uploaded to Spark;
 * 200 random logs full of ties agree with ClickHouse ``windowFunnel`` (chdb) user by user in
   every ordered/strict mode, and the unordered mode agrees with the brute-force oracle of
   tests/test_funnel_chdb.py;

@@ -26,7 +26,7 @@ import pandas as pd
 from mktkit.data.io import read_table, read_yaml
 from mktkit.schemas import SCHEMAS
 
-#: sample table -> file name in the sample directory (CONTRACT.md)
+#: sample table -> file name in the sample directory (docs/data.md)
 SAMPLE_FILES: dict[str, str] = {
     "channel_daily": "channel_daily.csv",
     "events": "events.parquet",

@@ -3,7 +3,7 @@
 Lumi Home is a fictional direct-to-consumer home-goods brand selling in four regions (east,
 south, north, west) through seven paid and owned channels plus direct traffic, from 2024-11-01
 (the day its CRM and own store went live) to 2026-10-31. :func:`generate_sample` writes the ten
-files of the data contract (``/work/notes/CONTRACT.md``, ``data/sample/README.md``).
+files of the data contract (``docs/data.md``, ``data/sample/README.md``).
 
 Generative model, in the order it runs (each table draws from its own child stream of
 ``numpy.random.SeedSequence(seed)``, so changing one table never shifts another):

@@ -402,6 +402,6 @@ def read_yaml(path: Path, label: str | None) -> dict[str, Any]:
         raise InputError(
             f"{path.name} does not hold a mapping (got {type(data).__name__})",
             table=label,
-            fix="the file must have top-level keys, see CONTRACT.md",
+            fix="the file must have top-level keys, see docs/data.md",
         )
     return data

@@ -119,7 +119,8 @@ def funnel(
     con: Any = None,
     spark: Any = None,
 ) -> FunnelResult:
-    """An event funnel with ClickHouse ``windowFunnel`` semantics (DESIGN.md section 5).
+    """An event funnel with ClickHouse ``windowFunnel`` semantics (docs/methods.md, "Funnels and
+    AARRR").
 
     Parameters
     ----------

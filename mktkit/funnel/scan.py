@@ -20,10 +20,11 @@ itself (``benchmarks/funnel.py``).
 
 It answers the common question only, where that pass is exact: ``mode="ordered"``, no event
 name in two steps (lists of names are fine) and no ``strict_increase`` (where the latest anchor
-no longer dominates: DESIGN.md section 5), and per-user levels without ``by=`` or times to
-convert (which need the earliest longest chain, not the latest). :func:`supports` says whether
-a funnel qualifies; ``engine="auto"`` uses this engine for large logs that do and DuckDB for the
-rest. The tests hold it to the other engines and to ClickHouse user by user.
+no longer dominates: docs/methods.md, "Funnels and AARRR"), and per-user levels without
+``by=`` or times to convert (which need the earliest longest chain, not the latest).
+:func:`supports` says whether a funnel qualifies; ``engine="auto"`` uses this engine for large
+logs that do and DuckDB for the rest. The tests hold it to the other engines and to ClickHouse
+user by user.
 
 Examples
 --------
