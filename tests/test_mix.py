@@ -1,4 +1,4 @@
-"""The marketing mix (mktkit/mix.py): scorecard, completeness, actions, validation, escaping."""
+"""The marketing mix (mktkit/strategy/mix.py): scorecard, completeness, actions, validation, escaping."""
 
 from __future__ import annotations
 

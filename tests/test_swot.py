@@ -1,4 +1,4 @@
-"""SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit/swot.py) against published worked examples, hand
+"""SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit/strategy/) against published worked examples, hand
 computations, every validation rule and HTML escaping."""
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ def test_space_refuses_ratings_off_the_scale(kwargs, dimension):
 
 
 # ---------------------------------------------------------------------------------------------
-# IE matrix (METHODS.md: x = IFE, y = EFE, bins [1,2) [2,3) [3,4], cells row-wise from top left)
+# IE matrix (docs/methods.md: x = IFE, y = EFE, bins [1,2) [2,3) [3,4], cells row-wise from top left)
 
 
 @pytest.mark.parametrize(
