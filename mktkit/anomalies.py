@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mktkit.channels import channel_performance
 from mktkit.data.memo import memoized
 from mktkit.errors import (
     InputError,
@@ -461,8 +462,6 @@ def anomaly_review(
     >>> a = mk.anomaly_review(mk.load_sample(), "2026-10")             # doctest: +SKIP
     >>> a[["region", "metric", "date", "direction"]].head(1)            # doctest: +SKIP
     """
-    from mktkit.channels import channel_performance
-
     start = check_month(month)
     cd = select_region(data["channel_daily"], region, table="channel_daily")
     group = "region" if region == "all" else "channel"

@@ -90,6 +90,19 @@ _registered: Path | None = None
 _lock = threading.Lock()
 
 
+def tint(color: str, share: float) -> str:
+    """``color`` (``#RRGGBB``) mixed with white, ``share`` of the colour: a light background
+    for a table cell or a band of a figure.
+
+    Examples
+    --------
+    >>> tint("#D55E00", 0.14), tint("#D55E00", 0.45)
+    ('#F9E8DB', '#ECB78C')
+    """
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
+
+
 def status_color(status: Any) -> str:
     """Hex colour of a KPI status; a missing status (None, NaN) is grey.
 

@@ -182,6 +182,21 @@ def test_weekly_brief_lists_the_south_outage(tmp_path):
 
 
 @pytest.mark.slow
+def test_weekly_brief_of_a_region_in_english(tmp_path):
+    out = render("weekly_brief", out_dir=tmp_path, week="2026-W42", region="south", lang="en")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert out.name == "weekly_brief-2026-W42-south-en" and 'lang="en"' in page
+    assert "<h2>Anomalies of the week</h2>" in page and "2026-10-12 – 2026-10-18" in page
+    assert not re.search(r"2026-10-(19|2\d|3[01])", page)
+    # README planted fact 5, in south's channels: the tracking outage of 10-14/15 is named
+    assert "Social clicks collapsed on 2026-10-14 and 2026-10-15" in page
+    assert "a tracking outage, not lost traffic" in page
+    findings = page.split('<ol class="findings">')[1].split("</ol>")[0]
+    assert len(re.findall(r"<li[ >]", findings)) == 3
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 1
+
+
+@pytest.mark.slow
 def test_campaign_review_of_a_missed_goal_in_english(tmp_path):
     # The campaign's name is user text: a name that is markup must stay text.
     import shutil

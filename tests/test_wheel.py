@@ -58,8 +58,9 @@ def installed(tmp_path_factory):
     _run([sys.executable, "-m", "venv", "--without-pip", venv], tmp, env)
     python = venv / "bin" / "python"
     purelib = Path(
-        _run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp, env)
-        .stdout.strip()
+        _run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], tmp, env
+        ).stdout.strip()
     )
     # this environment's packages (the dependencies) after the venv's own (the wheel)
     (purelib / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")

@@ -33,6 +33,7 @@ from mktkit.engines.spark import (
     raise_first,
 )
 from mktkit.errors import InputError, require_columns
+from mktkit.errors import date_column as pandas_dates
 
 
 def order_view(
@@ -103,8 +104,6 @@ def _check_signup(
     F = functions()
     spark = sdf.sparkSession
     if isinstance(customers, pd.DataFrame):
-        from mktkit.errors import date_column as pandas_dates
-
         require_columns(customers, [customer, signup], table="customers")
         when = pandas_dates(customers, signup, table="customers").dt.normalize()
         small = pd.DataFrame({"cid": customers[customer].astype(str).to_numpy(), "s": when})

@@ -1,12 +1,12 @@
-"""Colours of the strategy figures, and light tints of a colour for backgrounds.
+"""Colours of the strategy figures.
 
 The quadrant, TOWS and IE colours are Okabe & Ito's (the palette of :mod:`mktkit.style`),
 so the four quadrants stay apart under the common colour-vision deficiencies.
 
 Examples
 --------
->>> QUADRANT_COLORS["strengths"], tint(QUADRANT_COLORS["strengths"])
-('#009E73', '#DBF1EB')
+>>> QUADRANT_COLORS["strengths"], TOWS_COLORS["WT"]
+('#009E73', '#D55E00')
 """
 
 from __future__ import annotations
@@ -26,14 +26,5 @@ IE_COLORS = {
 MUTED = "#555555"
 INK = "#222222"
 
-
-def tint(color: str, share: float = 0.14) -> str:
-    """``color`` (``#RRGGBB``) mixed with white, ``share`` of the colour: a light background.
-
-    Examples
-    --------
-    >>> tint("#D55E00"), tint("#D55E00", 0.45)
-    ('#F9E8DB', '#ECB78C')
-    """
-    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
+#: The share of a colour in the light background of a strategy cell.
+CELL_TINT = 0.14

@@ -25,9 +25,8 @@ from matplotlib.ticker import FuncFormatter
 from mktkit.errors import InputError
 from mktkit.i18n import label
 from mktkit.plots.axes import ready_axes, title_y
-from mktkit.plots.colors import tint
 from mktkit.plots.docstrings import fill_doc
-from mktkit.style import PALETTE, STATUS_COLORS, status_color
+from mktkit.style import PALETTE, STATUS_COLORS, status_color, tint
 
 
 def _mon_label(key, lang: str):

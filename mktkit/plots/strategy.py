@@ -25,7 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from mktkit.errors import InputError, check_argument
 from mktkit.plots.axes import chinese_ready, fixed_axes
-from mktkit.plots.colors import IE_COLORS, INK, MUTED, QUADRANT_COLORS, TOWS_COLORS, tint
+from mktkit.plots.colors import IE_COLORS, INK, MUTED, QUADRANT_COLORS, TOWS_COLORS
 from mktkit.plots.docstrings import fill_doc
 from mktkit.plots.textfit import (
     LABEL_OFFSETS,
@@ -36,6 +36,7 @@ from mktkit.plots.textfit import (
     wrap,
 )
 from mktkit.strategy.swot import IE_CELLS, IE_STRATEGY, QUADRANTS, strategy_label
+from mktkit.style import tint
 
 
 @fill_doc

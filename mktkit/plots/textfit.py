@@ -29,7 +29,8 @@ import unicodedata
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 
-from mktkit.plots.colors import INK, MUTED, tint
+from mktkit.plots.colors import CELL_TINT, INK, MUTED
+from mktkit.style import tint
 
 # characters that never start a line / never end one (Chinese line-breaking rules, kinsoku)
 NO_START = set("，。、；：？！）》」』】〉’”…·%,.;:?!)]}")
@@ -255,7 +256,7 @@ def fill_cells(ax, cells, *, sizes=(10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5)) ->
                 w,
                 h,
                 transform=ax.transAxes,
-                facecolor=tint(c["color"]),
+                facecolor=tint(c["color"], CELL_TINT),
                 edgecolor=c["color"],
                 linewidth=1.0,
                 zorder=0,

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mktkit.data.sample import load_sample
 from mktkit.errors import InputError
 from mktkit.periods import MONTH_RE, WEEK_RE, iso_week, week_days
+from mktkit.strategy.mix import MarketingMix
+from mktkit.strategy.swot import SWOT
 
 #: The template notebooks, shipped inside the package.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -99,7 +102,6 @@ _MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) i
 
 def _prepare_monthly(values: dict[str, Any]) -> Inputs:
     """The tables must be there, and the month and the region must exist in them."""
-    from mktkit.data.sample import load_sample
 
     data = load_sample(values.get("data_dir"))
     missing = [data.files[t].name for t in _MONTHLY_TABLES if not data.files[t].is_file()]
@@ -147,9 +149,6 @@ def _yaml_param(name: str, what: str) -> Param:
 
 def _prepare_strategy(values: dict[str, Any]) -> Inputs:
     """Both YAML files must exist and pass the SWOT / marketing-mix validation."""
-    from mktkit.data.sample import load_sample
-    from mktkit.strategy.mix import MarketingMix
-    from mktkit.strategy.swot import SWOT
 
     sample = load_sample().files
     files = {
@@ -174,7 +173,6 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
 
 def _open_tables(values: dict[str, Any], tables: tuple[str, ...], template: str) -> Any:
     """The data folder of ``values``, refused when a table the template needs is missing."""
-    from mktkit.data.sample import load_sample
 
     data = load_sample(values.get("data_dir"))
     missing = [data.files[t].name for t in tables if not data.files[t].is_file()]

@@ -11,8 +11,10 @@ Examples
 >>> import pandas as pd
 >>> sec = Section("en").heading("channel_performance").html("<p>2 channels</p>")
 >>> sec.tables["channels"] = pd.DataFrame({"channel": ["kol", "search"]})
->>> [part[:12] for part in sec.parts], list(sec.tables)
-(['<h2>Channel ', '<p>2 channels'], ['channels'])
+>>> sec.parts
+['<h2>Channel performance</h2>', '<p>2 channels</p>']
+>>> sec
+Section(2 HTML part(s), 0 figure(s), tables: ['channels'])
 """
 
 from __future__ import annotations

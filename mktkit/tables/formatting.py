@@ -32,7 +32,7 @@ from mktkit.formats import (
     fmt_text,
 )
 from mktkit.i18n import LANGS, label
-from mktkit.style import status_color
+from mktkit.style import status_color, tint
 
 
 def status_code(x: Any) -> Any:
@@ -109,12 +109,6 @@ def format_table(
     return pd.DataFrame(out, index=df.index, dtype="str")
 
 
-def tint(hex_color: str, share: float = 0.25) -> str:
-    """``hex_color`` mixed with white (``share`` of the colour): a light cell background."""
-    rgb = [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
-
-
 def status_css(statuses: pd.Series) -> list[str]:
     """CSS for cells showing these status codes: a light tint of the status colour, dark text.
 
@@ -127,7 +121,8 @@ def status_css(statuses: pd.Series) -> list[str]:
     ['background-color: #BFE7DC; color: #222222', 'background-color: #EEEEEE; color: #222222']
     """
     return [
-        f"background-color: {tint(status_color(status_code(s)))}; color: #222222" for s in statuses
+        f"background-color: {tint(status_color(status_code(s)), 0.25)}; color: #222222"
+        for s in statuses
     ]
 
 

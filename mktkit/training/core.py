@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mktkit.data.sample import load_sample
 from mktkit.errors import InputError, check_argument
 
 ID_RE = re.compile(r"^\d\d\.\d+$")
@@ -192,7 +193,6 @@ def _exercise(id: str) -> Exercise:
 
 @cache
 def _sample() -> Any:
-    from mktkit.data.sample import load_sample
 
     return load_sample()
 
