@@ -286,9 +286,9 @@ class SWOT:
                     f"{it.id}: a {kind} rated {it.rating}",
                     column=it.quadrant,
                     rows={it.id: it.rating},
-                    fix="with rating_convention strength_weakness (docs/methods.md, "
-                    f'"SWOT, TOWS, IFE/EFE, IE, SPACE") {it.quadrant} are rated {low}-{high}; '
-                    "or set rating_convention: response",
+                    fix="with rating_convention strength_weakness, see docs/methods.md "
+                    '("SWOT, TOWS, IFE/EFE, IE, SPACE"): '
+                    f"{it.quadrant} are rated {low}-{high}; or set rating_convention: response",
                 )
 
     def _check_weights(self, matrix: str, problems: Problems) -> None:
