@@ -72,3 +72,30 @@ def test_review_methods_return_sections(name):
         attr = getattr(cls, method)
         if callable(attr):
             assert attr.__annotations__.get("return") in ("Section", Section), method
+
+
+def test_a_section_draws_its_figures_only_when_shown_and_closes_them():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()  # display() publishes through a shell, as in a kernel
+    drawn = []
+
+    def draw():
+        fig, ax = plt.subplots()
+        drawn.append(fig)
+        return ax
+
+    plt.close("all")
+    sec = Section("zh").heading("funnel").figure(draw).html("<p>x</p>")
+    assert drawn == [] and plt.get_fignums() == []  # nothing drawn while computing
+    with capture_output() as shown:
+        sec._ipython_display_()
+    kinds = [sorted(o.data) for o in shown.outputs]
+    assert kinds == [["text/html", "text/plain"], ["text/plain"], ["text/html", "text/plain"]]
+    assert shown.outputs[0].data["text/html"] == "<h2>转化漏斗</h2>"  # i18n: funnel
+    assert len(drawn) == 1 and plt.get_fignums() == []  # drawn once, then closed

@@ -26,18 +26,17 @@ from mktkit.campaigns import (
     campaign_results,
     campaign_split,
 )
-from mktkit.data.sample import load_sample
 from mktkit.formats import fmt_change, fmt_metric, fmt_money, fmt_number, fmt_percent
 from mktkit.i18n import label
 from mktkit.plots import plot_campaign_timeline
+from mktkit.review.base import Review
 from mktkit.review.section import Section
-from mktkit.style import use_theme
 from mktkit.tables import change_class, format_table
 
 esc = html.escape
 
 
-class CampaignReview:
+class CampaignReview(Review):
     """The review of the campaign ``campaign`` (a ``campaign_id`` of ``campaigns.csv``).
 
     Parameters
@@ -55,13 +54,9 @@ class CampaignReview:
     def __init__(
         self, campaign: str, lang: str = "zh", *, data_dir: Any = None, data: Any = None
     ) -> None:
-        use_theme(lang)
-        self.campaign, self.lang = campaign, lang
-        self.data = load_sample(data_dir) if data is None else data
+        super().__init__(lang, data_dir=data_dir, data=data)
+        self.campaign = campaign
         self.result = campaign_results(self.data, campaign).iloc[0]
-
-    def _section(self) -> Section:
-        return Section(self.lang)
 
     def title(self) -> Section:
         """The campaign as planned: its name in the report's language (a bilingual name
@@ -69,7 +64,7 @@ class CampaignReview:
         res = self.result
         names = str(res["name"]).split(" / ")
         name = names[-1] if self.lang == "en" and len(names) == 2 else names[0]
-        return self._section().html(
+        return self.section().html(
             f"<h2>{esc(self.campaign)} · {esc(name)}</h2>"
             f"<p>{esc(label(res['channel'], self.lang))} · "
             f"{res['start']:%Y-%m-%d} – {res['end']:%Y-%m-%d} · "
@@ -103,7 +98,7 @@ class CampaignReview:
             f'<tr><th scope="row">{esc(label(k, lang))}</th><td>{esc(v)}</td></tr>' for k, v in rows
         )
         tone = {"met": "good", "missed": "bad"}.get(res["status"], "neutral")
-        sec = self._section().heading("goal_and_result")
+        sec = self.section().heading("goal_and_result")
         sec.html(
             f'<p class="{tone}"><strong>{esc(label(res["status"], lang))}</strong></p>'
             f'<table class="campaign-goal"><tbody>{body}</tbody></table>'
@@ -144,7 +139,7 @@ class CampaignReview:
             fig, ax = plt.subplots(figsize=(9, 3.2), layout="constrained")
             return plot_campaign_timeline(daily, ax=ax, lang=lang, metric="revenue")
 
-        sec = self._section().heading("before_after")
+        sec = self.section().heading("before_after")
         sec.html(
             f'<table class="before-after"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -180,7 +175,7 @@ class CampaignReview:
             "roas_before": "number",
             "roas_during": "number",
         }
-        sec = self._section().heading("channel_split")
+        sec = self.section().heading("channel_split")
         sec.html(format_table(channels[list(by_channel)], by_channel, lang).to_html(index=False))
         sec.heading("region_split", level=3)
         sec.html(format_table(regions[list(by_region)], by_region, lang).to_html(index=False))
@@ -193,6 +188,6 @@ class CampaignReview:
         items = "".join(
             f'<li class="{esc(r.tone)}">{esc(r.text)}</li>' for r in lessons.itertuples()
         )
-        sec = self._section().heading("lessons_learned").html(f'<ul class="lessons">{items}</ul>')
+        sec = self.section().heading("lessons_learned").html(f'<ul class="lessons">{items}</ul>')
         sec.tables["lessons"] = lessons
         return sec

@@ -24,7 +24,6 @@ from mktkit.anomalies import anomaly_flags, anomaly_review
 from mktkit.channels import budget_reallocation, channel_review
 from mktkit.customers import customer_review
 from mktkit.data.folder import has_table
-from mktkit.data.sample import load_sample
 from mktkit.engines.spark import read_events
 from mktkit.experiments import ab_test
 from mktkit.formats import fmt_money
@@ -40,8 +39,8 @@ from mktkit.plots import (
     plot_nps,
     plot_response_curves,
 )
+from mktkit.review.base import Review
 from mktkit.review.section import Section
-from mktkit.style import use_theme
 from mktkit.surveys import nps
 from mktkit.tables import (
     anomaly_table,
@@ -58,7 +57,7 @@ from mktkit.tables import (
 FUNNEL_STEPS = ("visit", "view_product", "add_to_cart", "checkout", "purchase")
 
 
-class MonthlyReview:
+class MonthlyReview(Review):
     """The monthly review of ``month`` for ``region``, in ``lang``.
 
     Parameters
@@ -88,9 +87,8 @@ class MonthlyReview:
         spark_events: str | None = None,
         data: Any = None,
     ) -> None:
-        use_theme(lang)
-        self.month, self.region, self.lang = month, region, lang
-        self.data = load_sample(data_dir) if data is None else data
+        super().__init__(lang, data_dir=data_dir, data=data)
+        self.month, self.region = month, region
         self.spark_events = spark_events
         self._events: Any = None
         # the results the sections showed, under the names mktkit.insights takes
@@ -107,21 +105,18 @@ class MonthlyReview:
                 self._events = self.data["events"]
         return self._events
 
-    def _section(self) -> Section:
-        return Section(self.lang)
-
     def headline(self) -> Section:
         """Revenue, orders, new customers, spend, AOV and ROAS against the previous month and
         the same month last year (like for like when the month is not over)."""
         table = headline(self.data, self.month, self.region)
-        sec = self._section().heading("headline_figures").html(headline_table(table, self.lang))
+        sec = self.section().heading("headline_figures").html(headline_table(table, self.lang))
         sec.tables["headline"] = table
         return sec
 
     def revenue_chart(self) -> Section:
         """Monthly revenue over the data's history, the month highlighted."""
         totals = monthly_totals(self.data, self.region)
-        sec = self._section().figure(
+        sec = self.section().figure(
             lambda: plot_monthly_totals(totals, "revenue", highlight=self.month, lang=self.lang)
         )
         sec.tables["monthly_totals"] = totals
@@ -129,7 +124,7 @@ class MonthlyReview:
 
     def kpis(self) -> Section:
         """KPIs against the month's targets: attainment, pace and RAG status."""
-        sec = self._section()
+        sec = self.section()
         if not has_table(self.data, "kpi_targets"):
             return sec
         kpis = kpi_review(self.data, self.month, self.region)
@@ -142,7 +137,7 @@ class MonthlyReview:
     def funnel(self) -> Section:
         """The month's checkout funnel against the previous month; the step that newly leaks is
         marked, and the two months are drawn side by side (the leaking step's bar falls)."""
-        sec = self._section()
+        sec = self.section()
         events = self.events
         if events is None:
             return sec
@@ -161,7 +156,7 @@ class MonthlyReview:
     def channels(self) -> Section:
         """The month's channel efficiency next to the marginal return of the next yuan."""
         channels = self._channels()
-        sec = self._section().heading("channel_performance")
+        sec = self.section().heading("channel_performance")
         sec.html(channel_table(channels, self.lang))
         sec.figure(lambda: plot_channel_efficiency(channels, lang=self.lang))
         sec.tables["channels"] = channels
@@ -178,7 +173,7 @@ class MonthlyReview:
         channels = self._channels()
         budget = budget_reallocation(channels)
         self.computed["budget"] = budget
-        sec = self._section().heading("budget_reallocation").html(budget_table(budget, self.lang))
+        sec = self.section().heading("budget_reallocation").html(budget_table(budget, self.lang))
         sec.figure(lambda: plot_response_curves(channels, budget, lang=self.lang))
         sec.tables["budget"] = budget
         return sec
@@ -213,7 +208,7 @@ class MonthlyReview:
             "revenue": "money",
             "revenue_share": "percent",
         }
-        sec = self._section().heading("customers")
+        sec = self.section().heading("customers")
         sec.html(format_table(repurchase, shown, lang).to_html(index=False))
         sec.heading("dormant_customers", level=3)
         sec.html(
@@ -227,7 +222,7 @@ class MonthlyReview:
 
     def nps(self) -> Section:
         """The month's NPS by region with its margin of error (responses are few per region)."""
-        sec = self._section()
+        sec = self.section()
         if not has_table(self.data, "nps"):
             return sec
         responses = self.data["nps"]
@@ -241,7 +236,7 @@ class MonthlyReview:
 
     def experiments(self) -> Section:
         """Each experiment's verdict; a sample-ratio mismatch is never reported as a win."""
-        sec = self._section()
+        sec = self.section()
         if not has_table(self.data, "experiments"):
             return sec
         tests = self.data["experiments"]
@@ -268,7 +263,7 @@ class MonthlyReview:
         days = anomaly_review(self.data, self.month, self.region, flags_only=False)
         flags = anomaly_flags(days)  # the month's flags from the same decomposition
         self.computed["anomalies"] = flags
-        sec = self._section().heading("anomalies").html(anomaly_table(flags, self.lang))
+        sec = self.section().heading("anomalies").html(anomaly_table(flags, self.lang))
         if len(flags):
             level, top = flags.attrs["level"], flags.iloc[0]
             sec.figure(
@@ -285,7 +280,7 @@ class MonthlyReview:
         found = insights_for(
             self.data, self.month, self.region, self.lang, events=self.events, **self.computed
         )
-        sec = self._section().heading("findings")
+        sec = self.section().heading("findings")
         sec.html(findings_list(found[found["status"] != "info"], self.lang))
         sec.tables["findings"] = found
         return sec

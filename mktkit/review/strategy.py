@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from mktkit.data.sample import load_sample
 from mktkit.plots import (
     plot_factor_evaluation,
     plot_ie_matrix,
@@ -25,13 +24,13 @@ from mktkit.plots import (
     plot_swot,
     plot_tows,
 )
+from mktkit.review.base import Review
 from mktkit.review.section import Section
 from mktkit.strategy import evidence_values, ie_matrix, load_mix, load_swot
 from mktkit.strategy.swot import note_html
-from mktkit.style import use_theme
 
 
-class StrategyWorkshop:
+class StrategyWorkshop(Review):
     """The workshop of a SWOT file and a marketing-mix file, in ``lang``.
 
     Parameters
@@ -55,28 +54,26 @@ class StrategyWorkshop:
         data_dir: Any = None,
         data: Any = None,
     ) -> None:
-        use_theme(lang)
-        self.lang = lang
-        data = load_sample(data_dir) if data is None else data
+        super().__init__(lang, data_dir=data_dir, data=data)
         swot_ = load_swot(swot)
         # Evidence that names a metric, its rows and period is computed from the data.
-        self.swot = swot_.with_evidence(evidence_values(swot_, data))
+        self.swot = swot_.with_evidence(evidence_values(swot_, self.data))
         self.mix = load_mix(mix)
         self.swot.lang = self.mix.lang = lang
         self._ife: Any = None
         self._efe: Any = None
 
-    def _section(self, key: str) -> Section:
-        return Section(self.lang).heading(key)
+    def _titled(self, key: str) -> Section:
+        return self.section().heading(key)
 
     def swot_matrix(self) -> Section:
         """The four quadrants, then every item with its evidence."""
-        sec = self._section("swot").figure(lambda: plot_swot(self.swot, lang=self.lang))
+        sec = self._titled("swot").figure(lambda: plot_swot(self.swot, lang=self.lang))
         return sec.html(self.swot.to_html(self.lang))
 
     def tows(self) -> Section:
         """The TOWS strategies (Weihrich) and the factors each uses."""
-        sec = self._section("tows").figure(lambda: plot_tows(self.swot, lang=self.lang))
+        sec = self._titled("tows").figure(lambda: plot_tows(self.swot, lang=self.lang))
         sec.tables["tows"] = self.swot.tows(self.lang)
         return sec
 
@@ -85,7 +82,7 @@ class StrategyWorkshop:
         if self._ife is None:
             self._ife = self.swot.ife(self.lang)
         ife = self._ife
-        sec = self._section("ife").figure(lambda: plot_factor_evaluation(ife, lang=self.lang))
+        sec = self._titled("ife").figure(lambda: plot_factor_evaluation(ife, lang=self.lang))
         sec.tables["ife"] = ife
         return sec
 
@@ -94,7 +91,7 @@ class StrategyWorkshop:
         if self._efe is None:
             self._efe = self.swot.efe(self.lang)
         efe = self._efe
-        sec = self._section("efe").figure(lambda: plot_factor_evaluation(efe, lang=self.lang))
+        sec = self._titled("efe").figure(lambda: plot_factor_evaluation(efe, lang=self.lang))
         sec.tables["efe"] = efe
         return sec
 
@@ -104,7 +101,7 @@ class StrategyWorkshop:
         ife = self._ife if self._ife is not None else self.swot.ife(self.lang)
         efe = self._efe if self._efe is not None else self.swot.efe(self.lang)
         position = ie_matrix(ife, efe)
-        sec = self._section("ie_matrix").figure(lambda: plot_ie_matrix(position, lang=self.lang))
+        sec = self._titled("ie_matrix").figure(lambda: plot_ie_matrix(position, lang=self.lang))
         sec.html(position.to_html(self.lang))
         sec.tables["ie"] = position
         return sec
@@ -112,7 +109,7 @@ class StrategyWorkshop:
     def space(self) -> Section:
         """The SPACE matrix, from the optional ``space:`` section of the SWOT file."""
         space = self.swot.space()
-        sec = self._section("space_matrix")
+        sec = self._titled("space_matrix")
         if space is None:
             return sec.html(note_html("not_assessed", self.lang))
         sec.figure(lambda: plot_space(space, lang=self.lang)).html(space.to_html(self.lang))
@@ -122,7 +119,7 @@ class StrategyWorkshop:
     def mix_scorecard(self) -> Section:
         """The 4P/7P scorecard (a heuristic) and every element's decision, KPIs and issues."""
         scorecard = self.mix.scorecard()
-        sec = self._section("marketing_mix")
+        sec = self._titled("marketing_mix")
         sec.figure(lambda: plot_mix_scorecard(scorecard, lang=self.lang))
         sec.html(self.mix.to_html(self.lang))
         sec.tables["scorecard"] = scorecard
@@ -130,8 +127,8 @@ class StrategyWorkshop:
 
     def completeness(self) -> Section:
         """What the mix leaves unassessed: no blind spots."""
-        return self._section("completeness").html(self.mix.completeness_html(self.lang))
+        return self._titled("completeness").html(self.mix.completeness_html(self.lang))
 
     def actions(self) -> Section:
         """The mix's actions with owner and due date."""
-        return self._section("actions").html(self.mix.actions_html(self.lang))
+        return self._titled("actions").html(self.mix.actions_html(self.lang))

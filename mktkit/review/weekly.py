@@ -22,14 +22,13 @@ import pandas as pd
 
 from mktkit.anomalies import anomaly_review
 from mktkit.data.folder import data_until, has_table
-from mktkit.data.sample import load_sample
 from mktkit.i18n import label
 from mktkit.insights import insights_for
 from mktkit.kpi import KPI_METRICS, kpi_actuals, kpi_attainment, pacing_curve
 from mktkit.periods import week_days
 from mktkit.plots import plot_anomalies, plot_pacing
+from mktkit.review.base import Review
 from mktkit.review.section import Section
-from mktkit.style import use_theme
 from mktkit.tables import anomaly_table, findings_list, kpi_table
 
 #: Regional KPIs at risk shown under the brief's own, at most (the brief stays on one page).
@@ -40,7 +39,7 @@ ANOMALIES_SHOWN = 5
 FINDINGS_SHOWN = 3
 
 
-class WeeklyBrief:
+class WeeklyBrief(Review):
     """The brief of the ISO week ``week`` (``YYYY-Www``) for ``region``, in ``lang``.
 
     Parameters
@@ -61,9 +60,9 @@ class WeeklyBrief:
         self, week: str, region: str = "all", lang: str = "zh", *, data_dir: Any = None,
         data: Any = None,
     ) -> None:  # fmt: skip
-        use_theme(lang)
-        self.week, self.region, self.lang = week, region, lang
-        data = load_sample(data_dir) if data is None else data
+        super().__init__(lang, data_dir=data_dir, data=data)
+        self.week, self.region = week, region
+        data = self.data
         monday, sunday = (pd.Timestamp(d) for d in week_days(week))
         orders, channel_daily = data["orders"], data["channel_daily"]
         data_end = max(orders["order_date"].max(), channel_daily["date"].max())
@@ -77,13 +76,10 @@ class WeeklyBrief:
         self._curve: pd.DataFrame | None = None
         self._flags: pd.DataFrame | None = None
 
-    def _section(self) -> Section:
-        return Section(self.lang)
-
     def period(self) -> Section:
         """The week's days and the month to date the brief reads."""
         esc, lang = html.escape, self.lang
-        return self._section().html(
+        return self.section().html(
             f"<p><strong>{esc(label('week', lang))} {esc(self.week)}</strong>: "
             f"{self.first_day:%Y-%m-%d} – {self.as_of:%Y-%m-%d} · "
             f"{esc(label('month_to_date', lang))}: {self.month_start:%Y-%m-%d} – "
@@ -96,7 +92,7 @@ class WeeklyBrief:
         the company's KPIs, then every regional KPI at risk or off track (the worst
         :data:`AT_RISK_SHOWN`). The revenue pacing curve is drawn with the anomaly, by
         :meth:`charts`."""
-        sec = self._section()
+        sec = self.section()
         if not has_table(self.data, "kpi_targets"):
             return sec
         region, as_of = self.region, self.as_of
@@ -173,7 +169,7 @@ class WeeklyBrief:
         flags = self._week_flags()
         self.computed["anomalies"] = flags
         shown = flags.head(ANOMALIES_SHOWN)
-        sec = self._section().heading("anomalies_of_the_week")
+        sec = self.section().heading("anomalies_of_the_week")
         if len(shown):
             sec.html(anomaly_table(shown, self.lang))
         else:
@@ -186,7 +182,7 @@ class WeeklyBrief:
         target, and the week's largest anomaly in its context (the six weeks to the brief's
         day)."""
         curve, flags = self._pacing(), self._week_flags().head(ANOMALIES_SHOWN)
-        sec = self._section()
+        sec = self.section()
         if curve is None and not len(flags):
             return sec
         days = None
@@ -218,6 +214,6 @@ class WeeklyBrief:
         found = insights_for(self.data, self.month, self.region, self.lang, **self.computed)
         top = found[found["status"] != "info"].sort_values("rank", kind="stable")
         top = top.head(FINDINGS_SHOWN)
-        sec = self._section().heading("findings").html(findings_list(top, self.lang))
+        sec = self.section().heading("findings").html(findings_list(top, self.lang))
         sec.tables["findings"] = found
         return sec
