@@ -75,8 +75,11 @@ bench: $(SPARK_STAMP)
 	@failed=""; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || failed="$$failed $$b"; done; \
 	if [ -n "$$failed" ]; then echo "missed a target:$$failed"; exit 1; fi
 
-# JupyterLab refuses to run as root unless told; containers often are root.
+# JupyterLab on the repository, with a working copy of the course in course/ (made once: the
+# originals ship inside the package). JupyterLab refuses to run as root unless told;
+# containers often are root.
 lab: $(STAMP)
+	@test -d course || $(BIN)/mktkit course --out course
 	$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 sample: $(STAMP)

@@ -61,7 +61,7 @@ TARGETS = {"vs_chdb": 1.5, "vs_pandas": 10.0, "memory_mb": 2048}
 
 
 def synthetic_log(path: Path, n_events: int, seed: int = 0) -> None:
-    """A log with the contract's columns, for when ``mktkit.sample`` is not available: users
+    """A log with the contract's columns, for when ``mktkit.data.generate`` is not available: users
     with sessions that go some way down the funnel, plus noise events, sorted by time."""
     import numpy as np
     import pyarrow as pa
@@ -121,7 +121,7 @@ def make_log(n_events: int, out: Path, synthetic: bool = False) -> Path:
     if marker.exists():
         return marker
     try:
-        from mktkit.sample import generate_sample
+        from mktkit.data.generate import generate_sample
     except ImportError:
         synthetic = True
     if synthetic:
@@ -204,7 +204,7 @@ def child(which: str, path: str, repeat: int) -> None:
         import numba  # noqa: F401
 
         import mktkit.funnel
-        import mktkit.funnel_scan  # noqa: F401
+        import mktkit.funnel.scan  # noqa: F401
     elif which == "chdb":
         import chdb  # noqa: F401
     else:

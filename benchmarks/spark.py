@@ -51,7 +51,7 @@ def child(engine: str, path: str) -> None:
     import mktkit as mk
 
     if engine == "spark":
-        from mktkit.spark import local_session
+        from mktkit.engines.spark import local_session
 
         spark = local_session(f"local[{CORES}]", conf={"spark.driver.memory": "4g"})
 

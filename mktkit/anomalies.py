@@ -1,6 +1,6 @@
 """Anomalies: what moved abnormally in daily metrics, with its expected value and size.
 
-Method (METHODS.md "Anomalies"): each daily series is decomposed with STL (Cleveland et al.
+Method (docs/methods.md, "Anomalies"): each daily series is decomposed with STL (Cleveland et al.
 1990; period 7, robust), and the remainder r is scored with a robust z-score
 ``(r - median(r)) / (1.4826 x MAD)``; a day is flagged when |z| > 3.5. Every flag carries the
 expected value (trend + seasonal + median remainder), the deviation from it, its direction and
@@ -27,6 +27,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mktkit.channels import channel_performance
+from mktkit.data.memo import memoized
 from mktkit.errors import (
     InputError,
     check_argument,
@@ -36,7 +38,7 @@ from mktkit.errors import (
     require_columns,
     select_region,
 )
-from mktkit.memo import memoized
+from mktkit.periods import check_month
 
 #: Scale that makes the MAD a consistent estimator of the standard deviation (normal data).
 MAD_SCALE = 1.4826
@@ -460,10 +462,7 @@ def anomaly_review(
     >>> a = mk.anomaly_review(mk.load_sample(), "2026-10")             # doctest: +SKIP
     >>> a[["region", "metric", "date", "direction"]].head(1)            # doctest: +SKIP
     """
-    from mktkit.channels import channel_performance
-    from mktkit.kpi import _check_month
-
-    start = _check_month(month)
+    start = check_month(month)
     cd = select_region(data["channel_daily"], region, table="channel_daily")
     group = "region" if region == "all" else "channel"
     daily = channel_performance(cd, by=["date", group])

@@ -21,7 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mktkit.data.generate import generate_sample
+from mktkit.engines.spark import local_session
 from mktkit.errors import InputError, check_argument
+from mktkit.funnel import funnel
 
 ENGINES = ("pandas", "duckdb", "scan", "spark")
 STEPS = ["visit", "view_product", "add_to_cart", "checkout", "purchase"]
@@ -38,8 +41,6 @@ def make_log(n_events: int, out: str | Path) -> Path:
     path = out / f"events_{n_events}.parquet"
     if path.exists():
         return path
-    from mktkit.sample import generate_sample
-
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         files = generate_sample(Path(tmp) / "sample", events=n_events)
         shutil.move(str(files["events"]), path)
@@ -57,7 +58,7 @@ def run_bench(
         ``"pandas"``, ``"duckdb"`` and ``"scan"`` are :func:`mktkit.funnel` engines on the
         file; ``"spark"`` reads the file with ``spark.read.parquet`` and computes in Spark.
     spark : SparkSession, optional
-        The session for ``"spark"``; default a local session (:func:`mktkit.spark.local_session`
+        The session for ``"spark"``; default a local session (:func:`mktkit.engines.spark.local_session`
         with ``master``), started before the clock.
 
     Returns
@@ -67,8 +68,6 @@ def run_bench(
     """
     import pyarrow.parquet as pq
 
-    from mktkit.funnel import funnel
-
     check_argument("engine", ENGINES, engine)
     path = Path(path)
     if not path.exists():
@@ -76,8 +75,6 @@ def run_bench(
     events = pq.ParquetFile(path).metadata.num_rows
     if engine == "spark":
         if spark is None:
-            from mktkit.spark import local_session
-
             spark = local_session(master, conf={"spark.driver.memory": "4g"})
         t0 = time.perf_counter()
         res = funnel(spark.read.parquet(str(path)), STEPS, window=WINDOW)

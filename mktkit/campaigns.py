@@ -9,9 +9,10 @@ Definitions (data/sample/README.md, campaigns.csv):
 - A campaign's **results** are the ``channel_daily`` rows of its channel from ``start`` to
   ``end`` (both inclusive), all regions. Its goal metric is a volume summed over those rows
   (revenue, orders, new_customers, spend, impressions, clicks, leads) or a ratio of the sums
-  (roas, cpa, cac, cpc, cpm, ctr, cvr / conversion_rate; METHODS.md "Channels and budget").
+  (roas, cpa, cac, cpc, cpm, ctr, cvr / conversion_rate; docs/methods.md, "Channels and
+  budget").
 - **Attainment** is actual / goal when higher is better and goal / actual when lower is
-  better (METHODS.md "KPIs"), through :func:`mktkit.kpi.kpi_attainment`.
+  better (docs/methods.md, "KPIs"), through :func:`mktkit.kpi.kpi_attainment`.
 - A campaign whose end is after the last day of ``channel_daily`` is **running**: it is judged
   on its pace (actual to date against goal x elapsed / total days; ratios against the goal
   itself) and its run-rate projection, never called a miss.
@@ -45,6 +46,8 @@ from mktkit.errors import (
     offending,
     require_columns,
 )
+from mktkit.formats import fmt_change, fmt_metric, fmt_percent
+from mktkit.i18n import LANGS, label
 from mktkit.kpi import DIRECTIONS, kpi_attainment
 
 #: ratio -> (numerator, denominator, scale); ``conversion_rate`` is the KPI name of CVR.
@@ -413,7 +416,7 @@ def _results(camps: pd.DataFrame, cd: pd.DataFrame) -> pd.DataFrame:
 
 
 def _change(current: float, base: float) -> float:
-    """(current - base) / |base|; NaN when the base is 0 or missing (METHODS.md)."""
+    """(current - base) / |base|; NaN when the base is 0 or missing (docs/methods.md)."""
     if base is None or not np.isfinite(base) or base == 0 or not np.isfinite(current):
         return np.nan
     return (current - base) / abs(base)
@@ -712,9 +715,6 @@ def campaign_lessons(
     >>> print(les.loc[0, "text"])
     Goal met: Revenue ¥1,200 against a goal of ¥1,000 (120.0% attained).
     """
-    from mktkit.i18n import LANGS, label
-    from mktkit.tables import fmt_change, fmt_metric, fmt_percent
-
     check_argument("lang", LANGS, lang)
     if not threshold > 0:
         raise InputError(f"threshold={threshold} must be > 0", column="threshold")

@@ -1,6 +1,6 @@
 """Channels: which channel earns its budget, and where the money should move.
 
-Three questions, three tables (METHODS.md "Channels and budget"):
+Three questions, three tables (docs/methods.md, "Channels and budget"):
 
 - :func:`channel_performance`: volumes and efficiency ratios per channel (or any grouping):
   CTR, CPC, CPM, CVR, CPA, CAC, ROAS and ROI with the return named. Nothing is ranked:
@@ -29,6 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mktkit.data.memo import memoized
+from mktkit.engines import spark as on_spark
+from mktkit.engines.duckdb import exact_floats, money_sql, run_sql
+from mktkit.engines.spark_tables import channel_view
 from mktkit.errors import (
     InputError,
     data_rows,
@@ -38,7 +42,7 @@ from mktkit.errors import (
     select_region,
 )
 from mktkit.kpi import DIRECTIONS
-from mktkit.memo import memoized
+from mktkit.periods import check_month
 
 #: Volumes added up per group; ``leads`` and ``new_customers`` are optional in the input.
 VOLUMES: tuple[str, ...] = (
@@ -68,7 +72,7 @@ METRIC_DIRECTIONS: dict[str, str] = {
     m: DIRECTIONS[m] for m in (*VOLUMES, *RATIOS, "roi") if m in DIRECTIONS
 }
 
-#: Key columns of a daily channel table, when present (CONTRACT.md: date, region, channel).
+#: Key columns of a daily channel table, when present (docs/data.md: date, region, channel).
 _DAY_KEYS = ("date", "region", "channel")
 
 
@@ -155,8 +159,6 @@ def _ratio(num: pd.Series, den: pd.Series, scale: float = 1.0) -> pd.Series:
 def channel_sql(groups: Sequence[str], volumes: Sequence[str]) -> str:
     """The reduction of :func:`channel_performance`, one SQL text for DuckDB (pandas input) and
     Spark SQL: exact sums (as text) of the volumes per group of ``{channel}``."""
-    from mktkit.customers import money_sql
-
     sums = ", ".join(f"CAST(sum({money_sql(v)}) AS STRING) AS {v}" for v in volumes)
     keys = ", ".join(groups)
     return f"SELECT {keys + ', ' if keys else ''}{sums} FROM {{channel}}" + (
@@ -176,7 +178,7 @@ def channel_performance(
     Volumes are summed exactly (as ``DECIMAL(38, 9)``, by DuckDB or by Spark SQL: one SQL
     text, :func:`channel_sql`), so the totals do not depend on the order of the rows.
 
-    Definitions (METHODS.md "Channels and budget"): CTR = clicks / impressions; CPC = spend /
+    Definitions (docs/methods.md, "Channels and budget"): CTR = clicks / impressions; CPC = spend /
     clicks; CPM = spend / impressions x 1000; CVR = orders / clicks; CPA = spend / orders;
     CAC = spend / new customers (cost scope: the channel's own media spend over the customers
     whose first-ever order it brought; direct orders have no spend and are not in the table);
@@ -195,7 +197,7 @@ def channel_performance(
     gross_margin : float, optional
         Share of revenue kept as gross profit (0..1); names the ROI return "gross_profit".
     spark : SparkSession, optional
-        Compute in Spark (see :mod:`mktkit.spark`): ``channel_daily`` is then a table name, a
+        Compute in Spark (see :mod:`mktkit.engines.spark`): ``channel_daily`` is then a table name, a
         Spark DataFrame or a pandas DataFrame to upload. A Spark DataFrame needs no ``spark=``.
 
     Returns
@@ -223,18 +225,16 @@ def channel_performance(
             fix="pass a fraction in (0, 1], e.g. 0.4",
         )
     if spark is not None or type(channel_daily).__module__.startswith("pyspark"):
-        from mktkit import spark as on_spark
-
         sdf = on_spark.as_spark(channel_daily, spark, table="channel_daily")
-        view, present, groups = on_spark.channel_view(sdf, by)
+        view, present, groups = channel_view(
+            sdf, by, required=_REQUIRED, volumes=VOLUMES, day_keys=_DAY_KEYS
+        )
         sums = on_spark.run_sql(channel_sql(groups, present), channel=view)
         keys = sums[groups].set_axis(by, axis=1)
         out = pd.concat([keys, sums[present]], axis=1).sort_values(
             by, kind="stable", na_position="last"
         )
     else:
-        from mktkit.customers import run_duckdb
-
         df = check_channel_table(channel_daily, by)
         present = [v for v in VOLUMES if v in df]
         view = df[present].assign(**{v: df[v].astype("float64") for v in present})
@@ -244,12 +244,12 @@ def channel_performance(
             view["g"] = code
             first = ~pd.Series(code).duplicated().to_numpy()
             keys = df.loc[first, by].set_axis(code[first]).sort_index()
-            sums = run_duckdb(channel_sql(["g"], present), channel=view).sort_values("g")
+            sums = run_sql(channel_sql(["g"], present), channel=view).sort_values("g")
             out = pd.concat(
                 [keys.reset_index(drop=True), sums[present].reset_index(drop=True)], axis=1
             )
         else:
-            out = run_duckdb(channel_sql([], present), channel=view)
+            out = run_sql(channel_sql([], present), channel=view)
     return _performance(out.reset_index(drop=True), by, present, gross_margin)
 
 
@@ -257,8 +257,6 @@ def _performance(
     sums: pd.DataFrame, by: list[str], present: list[str], gross_margin: float | None
 ) -> pd.DataFrame:
     """The finish of :func:`channel_performance` on the summed volumes (text or numbers)."""
-    from mktkit.customers import exact_floats
-
     out = sums.copy()
     for v in present:
         out[v] = exact_floats(out[v]).fillna(0.0)  # a sum over no rows is 0
@@ -878,9 +876,7 @@ def channel_review(
     >>> ch.set_index("channel").loc["display", "flag"]                     # doctest: +SKIP
     'negative_return'
     """
-    from mktkit.kpi import _check_month
-
-    start = _check_month(month)
+    start = check_month(month)
     end = start + pd.offsets.MonthEnd(0)
     cd = select_region(data["channel_daily"], region, table="channel_daily")
     in_month = cd[cd["date"].between(start, end)]

@@ -18,7 +18,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mktkit.errors import InputError
+from mktkit.bench import ENGINES, make_log, run_bench
+from mktkit.data.generate import generate_sample
+from mktkit.errors import InputError, check_argument
+from mktkit.report import TEMPLATES, RenderError, expand_grid
+from mktkit.report import batch as run_batch
+from mktkit.report import render as render_report
+from mktkit.training import build_solutions
+from mktkit.training.core import NOTEBOOKS_DIR
 
 app = typer.Typer(
     help="mktkit: marketing-operations analysis kit (reports, sample data).",
@@ -69,8 +76,6 @@ def render(
     timeout: Annotated[int, typer.Option(help="seconds a notebook cell may run")] = 600,
 ) -> None:
     """Render a report template to reports/<template>-<parameters>/report.html."""
-    from mktkit.report import RenderError
-    from mktkit.report import render as render_report
 
     given = {"month": month, "region": region, "lang": lang, "week": week, "campaign": campaign}
     params = {k: v for k, v in given.items() if v is not None}
@@ -125,9 +130,6 @@ def batch(
     """Render a grid of parameters in parallel; write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from mktkit.report import batch as run_batch
-    from mktkit.report import expand_grid
-
     try:
         parsed = _parse_grid([*(grid or []), *(items or [])])
         total = len(expand_grid(parsed))
@@ -161,7 +163,6 @@ def batch(
 @app.command()
 def params(template: Annotated[str, typer.Argument(help="template name")]) -> None:
     """List a template's parameters with type, default, allowed values and help."""
-    from mktkit.report import TEMPLATES
 
     if template not in TEMPLATES:
         raise _refuse(
@@ -191,7 +192,6 @@ def sample(
     ] = None,
 ) -> None:
     """Generate the sample company (deterministic: the same seed gives identical files)."""
-    from mktkit.sample import generate_sample
 
     kwargs = {k: v for k, v in {"seed": seed, "events": events}.items() if v is not None}
     try:
@@ -213,9 +213,6 @@ def course(
 ) -> None:
     """Copy the training course's notebooks to work in (or, with --solutions, solved)."""
     import shutil
-
-    from mktkit.training import build_solutions
-    from mktkit.training.core import NOTEBOOKS_DIR
 
     notebooks = sorted(NOTEBOOKS_DIR.glob("0[1-9]_*.ipynb"))
     if not notebooks:
@@ -242,8 +239,6 @@ def bench(
     master: Annotated[str, typer.Option(help="spark: the local master")] = "local[2]",
 ) -> None:
     """Time the 5-step, 7-day funnel on a generated events log with one engine."""
-    from mktkit.bench import ENGINES, make_log, run_bench
-    from mktkit.errors import check_argument
 
     try:
         check_argument("engine", ENGINES, engine)  # before generating a log for nothing

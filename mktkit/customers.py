@@ -1,6 +1,6 @@
 """Customers: RFM scores and segments, value layers, cohorts, repurchase, dormancy, win-back.
 
-Conventions (METHODS.md, "Customers"):
+Conventions (docs/methods.md, "Customers"):
 
 - RFM at a snapshot date ``as_of``: recency = days from the last order to ``as_of``, frequency =
   orders, monetary = total amount; only orders on or before ``as_of`` count. Each is scored 1-5 by
@@ -22,7 +22,7 @@ Conventions (METHODS.md, "Customers"):
 Engines: each of :func:`rfm`, :func:`cohort_retention` and :func:`repurchase_rate` is a
 reduction to a small table (per customer; per cohort and period; per segment) written once as
 SQL text (:func:`per_customer_sql`, :func:`cohort_sql`, :func:`repurchase_sql`), run by DuckDB
-on a pandas table and by Spark SQL on a Spark DataFrame (:mod:`mktkit.spark`), followed by the
+on a pandas table and by Spark SQL on a Spark DataFrame (:mod:`mktkit.engines.spark`), followed by the
 same pandas finish. Money is summed exactly as ``DECIMAL(38, 9)`` (amounts are read to 9
 decimal places), so totals never depend on the order of the rows or on the engine.
 
@@ -46,6 +46,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mktkit.data.memo import memoized
+from mktkit.engines import spark as on_spark
+from mktkit.engines.duckdb import exact_floats, money_sql, run_sql
+from mktkit.engines.spark_tables import order_view
 from mktkit.errors import (
     InputError,
     check_argument,
@@ -53,7 +57,6 @@ from mktkit.errors import (
     numeric_column,
     require_columns,
 )
-from mktkit.memo import memoized
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -204,11 +207,6 @@ def _as_of(value: Any, dates: pd.Series | pd.Timestamp | None) -> pd.Timestamp:
 # alike is used; ``{orders}`` is a DuckDB table name or a Spark DataFrame reference.
 
 
-def money_sql(column: str) -> str:
-    """An exact sum term: the amount's shortest decimal text as DECIMAL(38, 9)."""
-    return f"CAST(CAST({column} AS STRING) AS DECIMAL(38, 9))"
-
-
 def per_customer_sql(as_of_day: int) -> str:
     """First and last order day, orders and exact money (as text) per customer up to a day."""
     return (
@@ -267,19 +265,6 @@ def repurchase_sql(window: tuple[int, int] | None, grouped: bool) -> str:
     )
 
 
-def run_duckdb(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
-    """Run a reduction on pandas tables: ``{name}`` in ``sql`` reads ``tables[name]``."""
-    from mktkit.funnel_sql import connect
-
-    con = connect()
-    try:
-        for name, frame in tables.items():
-            con.register(f"mk_{name}", frame)
-        return con.sql(sql.format(**{name: f"mk_{name}" for name in tables})).df()
-    finally:
-        con.close()
-
-
 def _order_view(o: pd.DataFrame, grp: Any = None) -> pd.DataFrame:
     """The validated orders as the reductions read them."""
     view = pd.DataFrame({"cust": o["cust"], "day": _day_numbers(o["date"]), "d": o["date"]})
@@ -304,12 +289,6 @@ def _dates(days: pd.Series, unit: str) -> pd.Series:
     return pd.Series(values, index=days.index)
 
 
-def exact_floats(text: pd.Series) -> pd.Series:
-    """Exact decimal sums (as text) as the nearest floats; missing is NaN."""
-    values = [np.nan if v is None or v is pd.NA else float(v) for v in text.astype(object)]
-    return pd.Series(values, index=text.index, dtype="float64")
-
-
 def per_customer_finish(red: pd.DataFrame, as_of: pd.Timestamp, unit: str) -> pd.DataFrame:
     """The reduction of :func:`per_customer_sql` as ``first_order, last_order, frequency,
     monetary, recency_days`` indexed by customer (sorted by id)."""
@@ -329,7 +308,7 @@ def _unit(dates: pd.Series) -> str:
 
 def _per_customer(o: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """first_order, last_order, frequency, monetary, recency_days per customer (sorted by id)."""
-    red = run_duckdb(per_customer_sql(day_number(as_of)), orders=_order_view(o))
+    red = run_sql(per_customer_sql(day_number(as_of)), orders=_order_view(o))
     return per_customer_finish(red, as_of, _unit(o["date"]))
 
 
@@ -397,7 +376,7 @@ def rfm(
     customers : DataFrame, optional
         When given, orders before the customer's ``signup`` date are refused.
     spark : SparkSession, optional
-        Compute in Spark (see :mod:`mktkit.spark`): ``orders`` is then a table name, a Spark
+        Compute in Spark (see :mod:`mktkit.engines.spark`): ``orders`` is then a table name, a Spark
         DataFrame or a pandas DataFrame to upload. A Spark DataFrame needs no ``spark=``.
         One row per customer comes back to the driver (the result has one).
 
@@ -432,11 +411,7 @@ def rfm(
     rules = _check_rules(RFM_SEGMENTS if segments is None else segments)
     sdf = _spark_orders(orders, spark)
     if sdf is not None:
-        from mktkit import spark as on_spark
-
-        view, last = on_spark.order_view(
-            sdf, customer, date, amount, customers=customers, signup=signup
-        )
+        view, last = order_view(sdf, customer, date, amount, customers=customers, signup=signup)
         when = _as_of(as_of, last)
         red = on_spark.run_sql(per_customer_sql(day_number(when)), orders=view)
         per = per_customer_finish(red, when, on_spark.DATE_UNIT)
@@ -666,9 +641,7 @@ def cohort_retention(
     revenue = metric == "revenue"
     sdf = _spark_orders(orders, spark)
     if sdf is not None:
-        from mktkit import spark as on_spark
-
-        view, last = on_spark.order_view(sdf, customer, date, amount if revenue else None)
+        view, last = order_view(sdf, customer, date, amount if revenue else None)
         if last is None:
             raise InputError("the orders table is empty", table="orders", fix="pass some orders")
         cells = on_spark.run_sql(cohort_sql(freq, revenue), orders=view)
@@ -676,7 +649,7 @@ def cohort_retention(
         o = _orders(orders, customer, date, amount if revenue else None)
         if o.empty:
             raise InputError("the orders table is empty", table="orders", fix="pass some orders")
-        cells = run_duckdb(cohort_sql(freq, revenue), orders=_order_view(o))
+        cells = run_sql(cohort_sql(freq, revenue), orders=_order_view(o))
     return cohort_finish(cells, freq, metric, tidy)
 
 
@@ -776,9 +749,7 @@ def repurchase_rate(
     sql = repurchase_sql(days, by is not None)
     sdf = _spark_orders(orders, spark)
     if sdf is not None:
-        from mktkit import spark as on_spark
-
-        view, _ = on_spark.order_view(sdf, customer, date, None, by=by)
+        view, _ = order_view(sdf, customer, date, None, by=by)
         groups, unit, values = on_spark.run_sql(sql, orders=view), on_spark.DATE_UNIT, None
     else:
         o = _orders(orders, customer, date, None)
@@ -788,7 +759,7 @@ def repurchase_rate(
             # codes in sorted order, so that the smallest code is the smallest value
             codes, values = pd.factorize(orders[by].reset_index(drop=True), sort=True)
             grp = pd.array(np.where(codes < 0, pd.NA, codes), dtype="Int64")
-        groups, unit = run_duckdb(sql, orders=_order_view(o, grp)), _unit(o["date"])
+        groups, unit = run_sql(sql, orders=_order_view(o, grp)), _unit(o["date"])
     return repurchase_finish(groups, by, start, end, unit, values)
 
 
@@ -833,8 +804,6 @@ def _spark_orders(orders: Any, spark: Any) -> Any:
     """The Spark DataFrame of ``orders`` (Spark input or ``spark=``), or None for pandas."""
     if spark is None and not type(orders).__module__.startswith("pyspark"):
         return None
-    from mktkit import spark as on_spark
-
     return on_spark.as_spark(orders, spark, table="orders")
 
 

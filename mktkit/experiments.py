@@ -1,6 +1,6 @@
 """A/B tests: conversion per arm, lift with intervals, p-values, sample-ratio checks, planning.
 
-Conventions (METHODS.md, "Experiments"):
+Conventions (docs/methods.md, "Experiments"):
 
 - p-value: pooled two-proportion z-test (``statsmodels.stats.proportion.proportions_ztest``).
 - Interval of the difference of rates: Newcombe's hybrid score interval; interval of the

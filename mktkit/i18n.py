@@ -12,7 +12,7 @@ the same thing in every group it appears in (``tests/test_i18n.py`` checks that)
 
 Chinese terms are the standard ones of Chinese marketing and e-commerce reporting: 投放花费,
 展示量, 点击量, 点击率, 转化率, 客单价, 新客数, 环比, 同比; ROI is 投资回报率 and ROAS is
-广告支出回报率, never mixed up (METHODS.md: never call ROAS "ROI").
+广告支出回报率, never mixed up (docs/methods.md: never call ROAS "ROI").
 
 Examples
 --------
@@ -35,7 +35,7 @@ LANGS: tuple[str, ...] = ("en", "zh")
 
 # kind -> code -> (en, zh). Codes are the values the data and the analysis functions use.
 _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
-    # every column of every table in the data contract (CONTRACT.md), plus analysis outputs
+    # every column of every table in the data contract (docs/data.md), plus analysis outputs
     "column": {
         "date": ("Date", "日期"),
         "region": ("Region", "区域"),
@@ -77,7 +77,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "budget": ("Budget", "预算"),
         "goal_metric": ("Goal metric", "目标指标"),
         "goal_value": ("Goal value", "目标值"),
-        # outputs of the analysis functions (DESIGN.md section 3)
+        # outputs of the analysis functions (docs/methods.md)
         "actual": ("Actual", "实际值"),
         "attainment": ("Attainment", "达成率"),
         "pace": ("Pace", "进度"),
@@ -154,7 +154,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "desktop": ("Desktop", "PC端"),
         "app": ("App", "App端"),
     },
-    # KPI metrics of kpi_targets and the channel/customer metrics of METHODS.md
+    # KPI metrics of kpi_targets and the channel/customer metrics of docs/methods.md
     "metric": {
         "revenue": ("Revenue", "销售额"),
         "orders": ("Orders", "订单数"),
@@ -181,7 +181,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "detractors": ("Detractors", "贬损者"),
         "moe": ("Margin of error", "误差范围"),
     },
-    # RAG status of KPI attainment (METHODS.md "Status")
+    # RAG status of KPI attainment (docs/methods.md, "KPIs")
     "status": {
         "green": ("On track", "达标"),
         "amber": ("At risk", "预警"),
@@ -411,7 +411,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "people": ("People", "人员"),
         "process": ("Process", "流程"),
         "physical_evidence": ("Physical evidence", "有形展示"),
-        # SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit.swot)
+        # SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit.strategy.swot)
         "evidence": ("Evidence", "证据"),
         "id": ("ID", "编号"),
         "source": ("Source", "来源"),
@@ -522,7 +522,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "loss": ("Loss", "落后"),
         "no_difference": ("No significant difference", "无显著差异"),
     },
-    "monitoring": {  # KPI, channel, budget and anomaly tables (mktkit.monitoring_tables)
+    "monitoring": {  # KPI, channel, budget and anomaly tables (mktkit.tables.monitoring)
         "expected_to_date": ("Expected to date", "应达进度"),
         "projected": ("Projected", "预计期末值"),
         "projected_attainment": ("Projected attainment", "预计达成率"),

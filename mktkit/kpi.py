@@ -1,7 +1,7 @@
 """KPIs: the month's headline figures and their change against comparable periods.
 
 Headline figures answer "how did the month go": revenue, orders, new customers and spend, with
-the change against the previous month and against the same month last year (METHODS.md,
+the change against the previous month and against the same month last year (docs/methods.md,
 "Cross-cutting"): change = (current - previous) / |previous|, NaN when the base is 0. Derived
 ratios (average order value, ROAS) are compared in relative terms as well.
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mktkit.data.memo import memoized
 from mktkit.errors import (
     InputError,
     check_argument,
@@ -28,7 +29,7 @@ from mktkit.errors import (
     require_columns,
     select_region,
 )
-from mktkit.memo import memoized
+from mktkit.periods import check_month, month_labels, month_start
 
 #: Headline metrics in display order, with the direction in which they are good.
 HEADLINE_METRICS: dict[str, str] = {
@@ -53,15 +54,6 @@ class Window:
         return (self.end - self.start).days + 1
 
 
-def _month_start(month: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(pd.Period(month, freq="M").start_time.date())
-    except (ValueError, TypeError) as exc:
-        raise InputError(
-            f"month {month!r} is not a month", column="month", fix="write it as YYYY-MM"
-        ) from exc
-
-
 def comparison_windows(month: str, data_end: pd.Timestamp) -> dict[str, Window]:
     """The report month and its two comparison periods, cut like for like.
 
@@ -84,7 +76,7 @@ def comparison_windows(month: str, data_end: pd.Timestamp) -> dict[str, Window]:
     >>> w["current"].days, str(w["previous"].end.date()), str(w["last_year"].start.date())
     (20, '2026-09-20', '2025-10-01')
     """
-    start = _month_start(month)
+    start = month_start(month)
     month_end = start + pd.offsets.MonthEnd(0)
     if data_end < start:
         raise InputError(
@@ -107,24 +99,6 @@ def comparison_windows(month: str, data_end: pd.Timestamp) -> dict[str, Window]:
         "previous": cut(start - pd.DateOffset(months=1)),
         "last_year": cut(start - pd.DateOffset(years=1)),
     }
-
-
-def month_labels(dates: pd.Series) -> pd.Series:
-    """``dates.dt.strftime("%Y-%m")``, formatting each distinct day once.
-
-    A table has many rows per day (95 000 orders on 730 days): formatting every row in
-    Python is most of what a monthly breakdown costs.
-
-    Examples
-    --------
-    >>> month_labels(pd.Series(pd.to_datetime(["2026-10-05", None, "2026-10-05"]))).tolist()
-    ['2026-10', nan, '2026-10']
-    """
-    codes, days = pd.factorize(dates)  # NaT: -1, which take() fills with NaN
-    labels = pd.Index(days).strftime("%Y-%m")
-    missing = bool((codes < 0).any())
-    text = labels.take(codes, allow_fill=missing, fill_value=None)
-    return pd.Series(text, index=dates.index, name=dates.name)
 
 
 def _relative_change(current: pd.Series, base: pd.Series) -> pd.Series:
@@ -262,9 +236,9 @@ def monthly_totals(data: Mapping[str, pd.DataFrame], region: str = "all") -> pd.
 
 
 # ---------------------------------------------------------------------------------------------
-# Targets: attainment, pacing, status (METHODS.md "KPIs")
+# Targets: attainment, pacing, status (docs/methods.md, "KPIs")
 
-#: Direction in which each known metric is good (METHODS.md "Cross-cutting").
+#: Direction in which each known metric is good (docs/methods.md, "Cross-cutting").
 DIRECTIONS: dict[str, str] = {
     "revenue": "higher",
     "orders": "higher",
@@ -308,7 +282,7 @@ RATIO_METRICS: frozenset[str] = frozenset(
     }
 )
 
-#: The seven metrics of ``kpi_targets`` (CONTRACT.md), in display order.
+#: The seven metrics of ``kpi_targets`` (docs/data.md), in display order.
 KPI_METRICS: tuple[str, ...] = (
     "revenue",
     "orders",
@@ -481,7 +455,7 @@ def kpi_attainment(
 ) -> pd.DataFrame:
     """Direction-aware attainment, pacing, projection and RAG status of KPIs against targets.
 
-    Follows METHODS.md "KPIs": attainment = actual / target when higher is better and
+    Follows docs/methods.md, "KPIs": attainment = actual / target when higher is better and
     target / actual when lower is better; pacing against the share of the period elapsed;
     status green at attainment >= ``green``, amber at >= ``amber``, red below; grey without an
     actual; "no target" without a (usable) target.
@@ -663,16 +637,6 @@ def kpi_attainment(
 # Actuals of the sample's KPI definitions (data/sample/README.md)
 
 
-def _check_month(month: str) -> pd.Timestamp:
-    """First day of a ``YYYY-MM`` month; anything else (``"Oct"``, ``"2026-10-05"``) is refused."""
-    text = str(month)
-    if not (len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit()):
-        raise InputError(
-            f"month {month!r} is not a month", column="month", fix="write it as YYYY-MM"
-        )
-    return _month_start(text)
-
-
 def _first_orders(orders: pd.DataFrame) -> pd.Series:
     """True for each customer's first-ever order (by date, then order id)."""
     ordered = orders.sort_values(["order_date", "order_id"], kind="stable")
@@ -743,7 +707,7 @@ def kpi_actuals(
     if months is not None:
         wanted_months = [months] if isinstance(months, str) else list(months)
         for m in wanted_months:
-            _check_month(m)
+            check_month(m)
         o, c = o[o["month"].isin(wanted_months)], c[c["month"].isin(wanted_months)]
 
     def table(oo: pd.DataFrame, cc: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -803,7 +767,7 @@ def kpi_review(
     >>> k.query("status == 'red'")[["region", "metric"]].to_numpy().tolist() # doctest: +SKIP
     [['east', 'cac'], ['north', 'revenue']]
     """
-    start = _check_month(month)
+    start = check_month(month)
     data_end = max(data["orders"]["order_date"].max(), data["channel_daily"]["date"].max())
     if data_end < start:
         raise InputError(
@@ -864,7 +828,7 @@ def period_change(
     """Change of a metric against the previous period (MoM or WoW) and the same period a year
     earlier (YoY), like for like.
 
-    Change = (current - previous) / \\|previous\\|, NaN on a zero base (METHODS.md
+    Change = (current - previous) / \\|previous\\|, NaN on a zero base (docs/methods.md,
     "Cross-cutting"). When the data end inside the last period, that period is compared with
     the same number of days at the start of each comparison period. A comparison whose base the
     data do not cover entirely is NaN (the first periods have no previous year).
@@ -1040,7 +1004,7 @@ def smart_check(
 ) -> pd.DataFrame:
     """Which goals miss which SMART element.
 
-    Checks each goal record (METHODS.md "KPIs"): metric and direction present (specific);
+    Checks each goal record (docs/methods.md, "KPIs"): metric and direction present (specific);
     a numeric target and baseline (measurable); an owner (assignable, Doran 1981); the target
     better than the baseline in the goal's direction by at most ``max_change`` (realistic: a
     stated heuristic, not a law); start and end dates with end after start (time-related).

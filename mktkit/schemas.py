@@ -292,7 +292,7 @@ class _Table(pa.DataFrameModel):
 
 
 # ---------------------------------------------------------------------------------------------
-# The tables of CONTRACT.md
+# The tables of the data contract (docs/data.md)
 
 
 class ChannelDaily(_Table):
@@ -546,7 +546,7 @@ class Campaigns(_Table):
         return ~(df["end"] < df["start"])
 
 
-#: table name -> model, in the order of CONTRACT.md
+#: table name -> model, in the order of docs/data.md
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "channel_daily": ChannelDaily,
     "events": Events,
@@ -624,7 +624,7 @@ def describe_schema(table: str) -> pd.DataFrame:
     >>> describe_schema("orders")["column"].tolist()
     ['order_id', 'customer_id', 'order_date', 'region', 'channel', 'amount']
     """
-    schema = _model(table).to_schema()
+    schema = schema_model(table).to_schema()
     rows = [
         {
             "column": name,
@@ -658,16 +658,16 @@ def fix_hint(table: str | type[pa.DataFrameModel], column: str | None, check: st
     >>> fix_hint("orders", "order_date", "type")
     'write order_date as an ISO date YYYY-MM-DD, e.g. 2026-10-31, without a time zone'
     """
-    model = _model(table)
+    model = schema_model(table)
     schema = model.to_schema()
-    meta = _table_meta(model)
+    meta = table_meta(model)
     if check == "unique":
         return meta.get("unique_fix", "remove the duplicated rows")
     if check in meta.get("checks", {}):
         return meta["checks"][check]["fix"]
     col = schema.columns.get(column) if column else None
     if col is None:
-        return "see the data contract (CONTRACT.md) for this table"
+        return "see the data contract (docs/data.md) for this table"
     own = (col.metadata or {}).get("fix", {})
     if check in own:
         return own[check]
@@ -679,16 +679,30 @@ def fix_hint(table: str | type[pa.DataFrameModel], column: str | None, check: st
     return f"correct {column} on these rows"
 
 
-def _table_name(model: type[pa.DataFrameModel]) -> str:
+def table_name(model: type[pa.DataFrameModel]) -> str:
+    """The table a model describes (``"orders"``), as error messages name it.
+
+    Examples
+    --------
+    >>> table_name(SCHEMAS["orders"])
+    'orders'
+    """
     return model.to_schema().name or model.__name__
 
 
-def _table_meta(model: type[pa.DataFrameModel]) -> dict[str, Any]:
+def table_meta(model: type[pa.DataFrameModel]) -> dict[str, Any]:
     """``Config.metadata`` of a model (fixes of its table-wide checks and key)."""
     return getattr(model.Config, "metadata", None) or {}
 
 
-def _model(schema: str | type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
+def schema_model(schema: str | type[pa.DataFrameModel]) -> type[pa.DataFrameModel]:
+    """The model of ``schema``: a table name of :data:`SCHEMAS` or a pandera model itself.
+
+    Examples
+    --------
+    >>> schema_model("nps").__name__
+    'Nps'
+    """
     if isinstance(schema, str):
         if schema not in SCHEMAS:
             raise InputError(
@@ -782,12 +796,12 @@ def collect_problems(
     """
     from pandera.errors import SchemaErrorReason as R
 
-    model = _model(schema)
-    table = _table_name(model)
+    model = schema_model(schema)
+    table = table_name(model)
     found = into if into is not None else _Collector(table)
     shown = exc.data if isinstance(exc.data, pd.DataFrame) else data  # coerced where it could be
     schema = model.to_schema()
-    meta = _table_meta(model)
+    meta = table_meta(model)
     later: list[Any] = []
     for err in exc.schema_errors:
         reason = err.reason_code

@@ -68,7 +68,8 @@ PALETTE: tuple[str, ...] = (
     "#000000",  # black
 )
 
-#: RAG status colours (METHODS.md "Status"): green, amber, red, grey (no actual) and "no target".
+#: RAG status colours (docs/methods.md, "KPIs"): green, amber, red, grey (no actual) and
+#: "no target".
 #: Green and amber are Okabe-Ito's; red is ColorBrewer's dark red #B2182B rather than Okabe-Ito
 #: vermillion, because vermillion and orange look alike to deuteranopes (CIELAB distance 18)
 #: while the darker red stays apart from amber for every deficiency (tests/test_style.py), and it
@@ -87,6 +88,19 @@ _GRID = "#E5E5E5"
 
 _registered: Path | None = None
 _lock = threading.Lock()
+
+
+def tint(color: str, share: float) -> str:
+    """``color`` (``#RRGGBB``) mixed with white, ``share`` of the colour: a light background
+    for a table cell or a band of a figure.
+
+    Examples
+    --------
+    >>> tint("#D55E00", 0.14), tint("#D55E00", 0.45)
+    ('#F9E8DB', '#ECB78C')
+    """
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
 
 
 def status_color(status: Any) -> str:

@@ -1,6 +1,6 @@
 """Surveys: Net Promoter Score with its margin of error, and the difference of two NPS.
 
-Conventions (METHODS.md, "Surveys"): promoters answer 9-10, passives 7-8, detractors 0-6;
+Conventions (docs/methods.md, "Surveys"): promoters answer 9-10, passives 7-8, detractors 0-6;
 NPS = 100 x (promoters - detractors) / n, in points from -100 to 100. Treating each answer as
 +1 / 0 / -1, NPS / 100 is their mean, whose variance is p + d - (p - d)^2 (p, d the promoter and
 detractor shares), so the margin of error is z x 100 x sqrt((p + d - (p - d)^2) / n). Scores must

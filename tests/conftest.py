@@ -1,4 +1,4 @@
-"""Shared fixtures: small hand-made tables that satisfy the data contract (CONTRACT.md)."""
+"""Shared fixtures: small hand-made tables that satisfy the data contract (docs/data.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Anomaly detection: STL against statsmodels, the robust z-score by hand, the METHODS.md rules
-for short, flat and gappy series, and the planted outage and 11.11 peaks of the sample."""
+"""Anomaly detection: STL against statsmodels, the robust z-score by hand, the rules of
+docs/methods.md ("Anomalies") for short, flat and gappy series, and the planted outage and 11.11
+peaks of the sample."""
 
 from __future__ import annotations
 
@@ -267,7 +268,7 @@ def test_flags_from_the_days_equal_a_second_stl_pass(month, region):
     # The report decomposes once and derives the list; it must be the list anomaly_review
     # gives on its own (same rows, order, columns and attrs).
     from mktkit.anomalies import anomaly_flags, anomaly_review
-    from mktkit.io import load_sample
+    from mktkit.data.sample import load_sample
 
     data = load_sample()
     days = anomaly_review(data, month, region, flags_only=False)

@@ -58,7 +58,7 @@ def test_complete_campaigns_match_the_readme(all_results, cid):
 
 def test_running_campaign_is_paced_not_missed(all_results):
     # README: CMP12 social 2026-10-20 .. 2026-11-11, revenue goal 154,169, 73,600.79 so far,
-    # "running (12 of 23 days)". METHODS.md pacing: expected = goal x 12 / 23,
+    # "running (12 of 23 days)". docs/methods.md pacing: expected = goal x 12 / 23,
     # pace = actual / expected, projection = actual / 12 x 23.
     r = all_results.loc["CMP12"]
     assert r["status"] == "running"

@@ -7,8 +7,8 @@ import pytest
 
 import mktkit as mk
 from mktkit.errors import InputError
-from mktkit.evidence import evidence_values, period_bounds
-from mktkit.swot import SWOT
+from mktkit.strategy.evidence import evidence_values, period_bounds
+from mktkit.strategy.swot import SWOT
 
 
 def test_the_sample_evidence_matches_the_generator():

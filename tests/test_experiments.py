@@ -53,7 +53,7 @@ def test_sample_size_matches_evan_miller_calculator():
     # Evan Miller's calculator (https://www.evanmiller.org/ab-testing/sample-size.html), its
     # defaults: baseline 20%, MDE 5% absolute, alpha 0.05 two-sided, power 0.8 -> "1,030 per
     # variation". Its source computes (1.96 sqrt(2*.2*.8) + 0.8416 sqrt(.2*.8 + .25*.75))^2 / .05^2
-    # = 1030.2 and rounds to the nearest user; we round up (METHODS.md): 1031.
+    # = 1030.2 and rounds to the nearest user; we round up (docs/methods.md): 1031.
     assert sample_size(0.20, 0.05, method="evan_miller") == 1031
     assert sample_size(0.20, 0.25, relative=True, method="evan_miller") == 1031
 

@@ -1,6 +1,7 @@
 """Event funnels on hand-built logs: each expected level is derived in a comment from the rules
-of DESIGN.md section 5 (ClickHouse ``windowFunnel`` semantics). Every case runs on the DuckDB and
-pandas engines; the cases of the plain ordered funnel also run on the scan engine.
+of docs/methods.md, "Funnels and AARRR" (ClickHouse ``windowFunnel`` semantics). Every case runs
+on the DuckDB and pandas engines; the cases of the plain ordered funnel also run on the scan
+engine.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def engine(request):
 
 @pytest.fixture(params=["duckdb", "pandas", "scan"])
 def ordered_engine(request):
-    """Every engine, for the cases the scan engine computes (mktkit.funnel_scan.supports)."""
+    """Every engine, for the cases the scan engine computes (mktkit.funnel.scan.supports)."""
     return request.param
 
 
@@ -113,7 +114,7 @@ def test_ties_under_strict_increase_do_not_count(engine):
 
 
 def test_strict_increase_is_the_exact_longest_chain(engine):
-    # DESIGN.md: step1@0s, step1@1s, step2@1s. The chain visit@0s -> view@1s is strictly
+    # docs/methods.md: step1@0s, step1@1s, step2@1s. The chain visit@0s -> view@1s is strictly
     # increasing, so the answer is 2 (ClickHouse's 'strict_increase' alone answers 1).
     ev = pd.DataFrame(
         {

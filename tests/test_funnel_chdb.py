@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mktkit import funnel_scan
 from mktkit.funnel import FunnelWarning, funnel_levels
-from mktkit.funnel_spec import FunnelSpec
+from mktkit.funnel import scan as funnel_scan
+from mktkit.funnel.spec import FunnelSpec
 
 chdb = pytest.importorskip("chdb")
 

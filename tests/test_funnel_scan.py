@@ -1,4 +1,4 @@
-"""The scan engine (mktkit.funnel_scan): what it refuses, when ``engine="auto"`` takes it, and the
+"""The scan engine (mktkit.funnel.scan): what it refuses, when ``engine="auto"`` takes it, and the
 inputs it reads itself (Parquet files, user ids, time units). Its semantics are held to the other
 engines by tests/test_funnel.py (every ordered case runs on it) and to ClickHouse user by user by
 tests/test_funnel_chdb.py.
@@ -6,7 +6,6 @@ tests/test_funnel_chdb.py.
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from pathlib import Path
 
@@ -17,13 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 
 import mktkit as mk
-from mktkit import funnel_scan
 from mktkit.errors import InputError
-from mktkit.funnel import FunnelWarning, _auto_engine, funnel_levels
-from mktkit.funnel_spec import FunnelSpec
+from mktkit.funnel import FunnelWarning, funnel_levels, levels
+from mktkit.funnel import scan as funnel_scan
+from mktkit.funnel.spec import FunnelSpec
 
 # mktkit.funnel is also the name of the function mktkit exports: take the module itself
-funnel_module = importlib.import_module("mktkit.funnel")
 pytestmark = pytest.mark.filterwarnings("ignore::mktkit.funnel.FunnelWarning")
 
 T0 = pd.Timestamp("2025-03-01 09:00:00")
@@ -82,22 +80,22 @@ def test_what_the_scan_does_not_compute_is_refused_by_name(kwargs, why):
 def test_auto_takes_the_scan_for_large_logs_it_computes(monkeypatch):
     spec = FunnelSpec.build(STEPS, window="7D")
     # a small DataFrame: pandas (DuckDB for unordered); a small file: DuckDB
-    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "pandas"
+    assert levels._auto_engine(SMALL, spec, by=[], detail=False, con=None) == "pandas"
     unordered = FunnelSpec.build(STEPS, window="7D", mode="unordered")
-    assert _auto_engine(SMALL, unordered, by=[], detail=False, con=None) == "duckdb"
-    assert _auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "duckdb"
-    monkeypatch.setattr(funnel_module, "AUTO_PANDAS_MAX_ROWS", 0)
-    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"
+    assert levels._auto_engine(SMALL, unordered, by=[], detail=False, con=None) == "duckdb"
+    assert levels._auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "duckdb"
+    monkeypatch.setattr(levels, "AUTO_PANDAS_MAX_ROWS", 0)
+    assert levels._auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"
     monkeypatch.setattr(funnel_scan, "AUTO_MIN_ROWS", 5)
-    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "scan"
-    assert _auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "scan"
-    assert _auto_engine(SMALL, spec, by=["event"], detail=False, con=None) == "duckdb"
-    assert _auto_engine(SMALL, spec, by=[], detail=True, con=None) == "duckdb"
+    assert levels._auto_engine(SMALL, spec, by=[], detail=False, con=None) == "scan"
+    assert levels._auto_engine(str(SAMPLE_EVENTS), spec, by=[], detail=False, con=None) == "scan"
+    assert levels._auto_engine(SMALL, spec, by=["event"], detail=False, con=None) == "duckdb"
+    assert levels._auto_engine(SMALL, spec, by=[], detail=True, con=None) == "duckdb"
     strict = FunnelSpec.build(STEPS, window="7D", mode="strict")
-    assert _auto_engine(SMALL, strict, by=[], detail=False, con=None) == "duckdb"
+    assert levels._auto_engine(SMALL, strict, by=[], detail=False, con=None) == "duckdb"
     # a log too large for memory goes to DuckDB, which spills to disk
     monkeypatch.setattr(funnel_scan, "BYTES_PER_ROW", 2**60)
-    assert _auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"
+    assert levels._auto_engine(SMALL, spec, by=[], detail=False, con=None) == "duckdb"
 
 
 def test_the_sample_log_gives_the_same_levels_as_duckdb_user_by_user():

@@ -10,7 +10,7 @@ import pytest
 from mktkit.errors import InputError
 from mktkit.i18n import _GROUPS, KINDS, LANGS, label, labels
 
-# Copied from /work/notes/CONTRACT.md (the data contract), table by table.
+# Copied from docs/data.md (the data contract), table by table.
 CONTRACT_COLUMNS = {
     "channel_daily": ["date", "region", "channel", "spend", "impressions", "clicks", "leads",
                       "orders", "new_customers", "revenue"],
@@ -30,7 +30,7 @@ REGIONS = ["east", "south", "north", "west", "all"]
 CHANNELS = ["search", "social", "video", "display", "kol", "email", "affiliate", "direct"]
 DEVICES = ["mobile", "desktop", "app"]
 KPI_METRICS = ["revenue", "orders", "new_customers", "spend", "roas", "cac", "conversion_rate"]
-STATUSES = ["green", "amber", "red", "grey", "no target"]  # METHODS.md "Status"
+STATUSES = ["green", "amber", "red", "grey", "no target"]  # docs/methods.md, "KPIs"
 DIRECTIONS = ["higher", "lower"]
 # The monthly review's vocabulary, as the brief of this module lists it (English wording).
 VOCABULARY = {
@@ -114,7 +114,7 @@ def test_standard_chinese_marketing_terms():
     }
     for key, zh in expected.items():
         assert label(key, "zh") == zh
-    # METHODS.md: never call ROAS "ROI"
+    # docs/methods.md: never call ROAS "ROI"
     assert "广告支出回报率" in label("roas", "zh") and "投资回报率" not in label("roas", "zh")
     assert "投资回报率" in label("roi", "zh")
     assert "获客成本" in label("cac", "zh")

@@ -69,7 +69,7 @@ def test_a_function_keeps_its_name_over_a_module_of_that_name():
 
 def test_tab_completion_offers_the_public_names_only():
     code = (
-        "import json, mktkit as mk, mktkit.io\nmk.funnel\n"
+        "import json, mktkit as mk, mktkit.data.io\nmk.funnel\n"
         "print(json.dumps([sorted(dir(mk)), mk.__all__]))"
     )
     out = subprocess.run(

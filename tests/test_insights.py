@@ -12,9 +12,10 @@ import pytest
 from scipy.stats import chi2, chi2_contingency
 
 import mktkit as mk
+from mktkit.data.sample import load_sample
 from mktkit.errors import InputError
-from mktkit.insights import COLUMNS, KINDS, insights, insights_for, leak_onset
-from mktkit.io import load_sample
+from mktkit.funnel import leak_onset
+from mktkit.insights import COLUMNS, KINDS, insights, insights_for
 
 MONTH = "2026-10"
 STEPS = ["visit", "view_product", "add_to_cart", "checkout", "purchase"]

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
-import mktkit.io as mkio
+import mktkit.data.io as mkio
+from mktkit.data.folder import SAMPLE_FILES, SampleData
+from mktkit.data.io import read_table, validate
+from mktkit.data.sample import load_sample
 from mktkit.errors import InputError
-from mktkit.io import SAMPLE_FILES, SampleData, load_sample, read_table, validate
 from mktkit.schemas import SCHEMAS
 
 REPO_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -338,12 +340,12 @@ def test_sample_is_generated_into_the_user_cache(tmp_path, valid_tables, monkeyp
         calls.append(Path(out))
         _fake_sample(Path(out), valid_tables)
 
-    import mktkit.sample
+    import mktkit.data.sample
 
     monkeypatch.delenv("MKTKIT_SAMPLE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(mkio, "_repo_sample_dir", lambda: tmp_path / "no-repo-sample")
-    monkeypatch.setattr(mktkit.sample, "generate_sample", fake_generate)
+    monkeypatch.setattr(mktkit.data.sample, "_repo_sample_dir", lambda: tmp_path / "no-repo-sample")
+    monkeypatch.setattr(mktkit.data.sample, "generate_sample", fake_generate)
     from mktkit import __version__
 
     data = load_sample()

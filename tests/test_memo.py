@@ -1,4 +1,4 @@
-"""mktkit.memo: a review function runs once per data files and arguments, hands out copies,
+"""mktkit.data.memo: a review function runs once per data files and arguments, hands out copies,
 and runs again when a file changes or when the data cannot be named."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from mktkit.io import data_until, load_sample
-from mktkit.memo import clear, memoized
+from mktkit.data.folder import data_until
+from mktkit.data.memo import clear, memoized
+from mktkit.data.sample import load_sample
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -1,4 +1,4 @@
-"""The marketing mix (mktkit/mix.py): scorecard, completeness, actions, validation, escaping."""
+"""The marketing mix (mktkit/strategy/mix.py): scorecard, completeness, actions, validation, escaping."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mktkit.errors import InputError
-from mktkit.mix import ELEMENTS_4P, ELEMENTS_7P, MarketingMix, load_mix
+from mktkit.strategy.mix import ELEMENTS_4P, ELEMENTS_7P, MarketingMix, load_mix
 
 XSS = "<img src=x onerror=alert(1)>"
 

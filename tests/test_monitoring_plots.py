@@ -20,15 +20,16 @@ from mktkit import plots
 from mktkit.anomalies import detect_anomalies
 from mktkit.channels import budget_reallocation
 from mktkit.errors import InputError
+from mktkit.i18n import label as mlabel
 from mktkit.kpi import kpi_attainment, pacing_curve
-from mktkit.monitoring_tables import (
+from mktkit.plots.axes import title_y
+from mktkit.style import STATUS_COLORS, theme_context
+from mktkit.tables.monitoring import (
     anomaly_table,
     budget_table,
     channel_table,
     kpi_table,
-    mlabel,
 )
-from mktkit.style import STATUS_COLORS, theme_context
 
 LANGS = ["en", "zh"]
 
@@ -166,7 +167,7 @@ def _pixels(ax) -> bytes:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_pinned_title_is_drawn_where_matplotlib_would_place_it(lang):
-    # A figure a plot function makes has its title pinned at the top of the axes (_title_y),
+    # A figure a plot function makes has its title pinned at the top of the axes (title_y),
     # which spares matplotlib measuring the y axis again at every draw. The pixels must be
     # those of matplotlib's own placement, which the caller's ax= keeps.
     from mktkit.surveys import nps
@@ -195,7 +196,7 @@ def test_a_pinned_title_is_drawn_where_matplotlib_would_place_it(lang):
     with theme_context(lang):
         for plot, args, kw in cases:
             own = plot(*args, lang=lang, **kw)
-            assert plots._title_y(own, True) == 1.0, plot.__name__
+            assert title_y(own, True) == 1.0, plot.__name__
             size = own.figure.get_size_inches()
             theirs = plt.subplots(figsize=size, layout="constrained")[1]
             plot(*args, lang=lang, ax=theirs, **kw)
@@ -205,13 +206,13 @@ def test_a_pinned_title_is_drawn_where_matplotlib_would_place_it(lang):
 def test_a_title_is_left_to_matplotlib_when_something_could_rise_above_it():
     ax = plt.subplots()[1]
     ax.plot([0, 1], [1e7, 2e7])  # the y axis shows the offset text "1e7" above the axes
-    assert plots._title_y(ax, True) is None
+    assert title_y(ax, True) is None
     ax = plt.subplots()[1]
     ax.plot([0, 1], [1, 2])
-    assert plots._title_y(ax, True) == 1.0
-    assert plots._title_y(ax, False) is None  # the caller's axes
+    assert title_y(ax, True) == 1.0
+    assert title_y(ax, False) is None  # the caller's axes
     ax.xaxis.set_label_position("top")
-    assert plots._title_y(ax, True) is None
+    assert title_y(ax, True) is None
 
 
 # ---------------------------------------------------------------------------------------------

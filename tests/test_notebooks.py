@@ -1,4 +1,12 @@
-"""Every notebook in notebooks/ and templates/ runs top to bottom on a real kernel."""
+"""The notebooks are committed without outputs, and the exploration starter runs on a real
+kernel.
+
+Each notebook runs once where one run proves it: the course notebooks run in the solutions
+build of tests/test_training.py (every exercise solved and checked, in both languages; a
+committed notebook differs only in its ``answer = ...`` lines, whose check is tested there
+too), and the report templates run in the renders of tests/test_report.py and
+tests/test_templates_brief_campaign.py.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +16,18 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("templates/*.ipynb")])
+STARTERS = sorted(ROOT.glob("notebooks/*.ipynb"))
+NOTEBOOKS = sorted(
+    [
+        *STARTERS,
+        *ROOT.glob("mktkit/training/notebooks/*.ipynb"),
+        *ROOT.glob("mktkit/report/templates/*.ipynb"),
+    ]
+)
 
 
 def test_there_are_notebooks_to_run():
-    assert any(p.parent.name == "templates" for p in NOTEBOOKS)
+    assert STARTERS and any(p.parent.name == "templates" for p in NOTEBOOKS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -24,7 +39,7 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", STARTERS, ids=lambda p: p.name)
 def test_notebook_executes(path, tmp_path):
     from notebook_run import execute
 

@@ -291,6 +291,20 @@ def test_strategy_workshop_renders_with_user_text_escaped(tmp_path):
 
 
 @pytest.mark.slow
+def test_strategy_workshop_in_chinese(tmp_path):
+    out = render("strategy_workshop", out_dir=tmp_path, lang="zh")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert out.name == "strategy_workshop-zh" and 'lang="zh-CN"' in page
+    for heading in ("SWOT分析", "TOWS矩阵", "内部-外部矩阵 (IE)", "营销组合", "行动项"):
+        assert f"<h2>{heading}</h2>" in page
+    # IFE 2.61 and EFE 2.24 (the sample's weights x ratings) are both in [2, 3): cell V, hold
+    # and maintain (David's IE matrix)
+    assert "IFE总分 2.61, EFE总分 2.24 → 区域 V: 坚持与保持" in re.sub(r"<[^>]+>", "", page)
+    assert "R&amp;D &lt;pilot&gt;" in page and "<pilot>" not in page
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 6
+
+
+@pytest.mark.slow
 def test_a_parameter_value_cannot_inject_code(tmp_path, monkeypatch):
     # A folder name that would run code if it were pasted into the parameter cell.
     payload = 'x"); open("PWNED", "w").close()  #'

@@ -14,7 +14,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mktkit.errors import InputError
-from mktkit.report import RenderError, _describe_images, _strip_for_report, render
+from mktkit.report import RenderError, render
+from mktkit.report.export import describe_images, strip_for_report
 
 PARAMS = 'month = "2026-10"\nregion = "all"\nlang = "zh"\ndata_dir = None'
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -104,10 +105,10 @@ def test_figures_get_the_heading_of_their_section_as_alt_text():
         '<h3>渠道</h3><img src="data:image/png;base64,BB">'
         '<img alt="A chosen description" src="data:image/png;base64,CC">'
     )
-    out = _describe_images(body, "zh")
+    out = describe_images(body, "zh")
     alts = re.findall(r'alt="([^"]*)"', out)
     assert alts == ["图表: 转化漏斗", "图表: 渠道", "A chosen description"]
-    assert re.findall(r'alt="([^"]*)"', _describe_images("<img src='x'>", "en")) == ["Chart"]
+    assert re.findall(r'alt="([^"]*)"', describe_images("<img src='x'>", "en")) == ["Chart"]
 
 
 def test_the_export_is_the_same_with_its_parts_made_ahead():
@@ -117,7 +118,7 @@ def test_the_export_is_the_same_with_its_parts_made_ahead():
     import copy
 
     from mktkit.report import ExportParts, export_html
-    from mktkit.report_templates import TEMPLATES
+    from mktkit.report.specs import TEMPLATES
 
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
     nb = new_notebook(
@@ -147,7 +148,7 @@ def test_the_findings_cell_opens_the_report():
             new_code_cell("c", outputs=[_out("findings")], metadata={"tags": ["findings"]}),
         ]
     )
-    kept = _strip_for_report(nb)
+    kept = strip_for_report(nb)
     assert [c.outputs[0]["text"] for c in kept.cells] == ["findings", "section one", "section two"]
     assert [c["id"] for c in kept.cells] == ["c0", "c1", "c2"]
 

@@ -1,4 +1,4 @@
-"""Tests of mktkit.sample: determinism, the contract's consistency rules and the planted facts.
+"""Tests of mktkit.data.generate: determinism, the contract's consistency rules and the planted facts.
 
 Every figure is recomputed here with plain pandas/scipy/statsmodels from the written files, never
 with the generator's own helpers, so that a bug in the generator cannot hide itself.
@@ -15,8 +15,8 @@ import yaml
 from scipy.stats import chisquare, linregress, spearmanr
 from statsmodels.stats.proportion import proportions_ztest
 
+from mktkit.data.generate import FILES, generate_sample
 from mktkit.errors import InputError
-from mktkit.sample import FILES, generate_sample
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "sample"
 REGIONS = {"east", "south", "north", "west"}
@@ -91,7 +91,7 @@ def test_bad_arguments_are_refused(tmp_path, kwargs, column):
 
 
 # ---------------------------------------------------------------------------------------------
-# (c) consistency (CONTRACT.md "Consistency")
+# (c) consistency (docs/data.md, "Consistency between tables")
 
 
 def _first_orders(orders: pd.DataFrame) -> pd.Series:
@@ -140,7 +140,8 @@ def test_customers_agree_with_their_orders(t):
 
 
 def test_tables_validate_against_the_schemas(files):
-    from mktkit.io import load_sample, validate
+    from mktkit.data.io import validate
+    from mktkit.data.sample import load_sample
     from mktkit.schemas import SCHEMAS
 
     data = load_sample(files["orders"].parent)  # validates each table on access
@@ -161,7 +162,7 @@ def test_magnitudes_are_plausible(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# (d) the planted facts of CONTRACT.md
+# (d) the planted facts of data/sample/README.md
 
 
 def _daily_orders(o: pd.DataFrame) -> pd.Series:

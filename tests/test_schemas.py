@@ -1,6 +1,6 @@
 """Schemas of the data contract: every rule refuses a small bad table with a precise message.
 
-Row numbers in errors are 1-based data rows (CONTRACT.md), so the first row of a frame is 1.
+Row numbers in errors are 1-based data rows (docs/data.md), so the first row of a frame is 1.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandera.typing import Series
 
+from mktkit.data.io import validate
 from mktkit.errors import InputError
-from mktkit.io import validate
 from mktkit.schemas import SCHEMAS, Orders, describe_schema, fix_hint
 
-CONTRACT_COLUMNS = {  # CONTRACT.md, in order
+CONTRACT_COLUMNS = {  # docs/data.md, in order
     "channel_daily": [
         "date",
         "region",

@@ -1,7 +1,7 @@
-"""The Spark backend (mktkit.spark) in local mode gives the numbers of the local engines.
+"""The Spark backend (mktkit.engines.spark) in local mode gives the numbers of the local engines.
 
 * every hand-built funnel case of tests/test_funnel.py (each derives its expected levels from
-  the rules of DESIGN.md section 5) runs again with the events uploaded to Spark;
+  the rules of docs/methods.md, "Funnels and AARRR") runs again with the events uploaded to Spark;
 * 200 random logs full of ties agree with ClickHouse ``windowFunnel`` (chdb) user by user in
   every ordered/strict mode, and the unordered mode agrees with the brute-force oracle of
   tests/test_funnel_chdb.py;
@@ -37,6 +37,7 @@ import test_funnel_chdb as tc
 import mktkit as mk
 from mktkit.errors import InputError
 from mktkit.funnel import FunnelResult
+from mktkit.funnel.spark_engine import SparkFunnelResult
 
 fn = importlib.import_module("mktkit.funnel")  # the module (mk.funnel is the function)
 pytestmark = [
@@ -49,7 +50,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def spark():
-    from mktkit.spark import local_session
+    from mktkit.engines.spark import local_session
 
     session = local_session(
         "local[2]",
@@ -78,7 +79,7 @@ def _levels_frame(lv, user: str = "user_id") -> pd.DataFrame:
     return out
 
 
-class _Collected(FunnelResult):
+class _Collected(SparkFunnelResult):
     """A Spark FunnelResult whose users_at collects the (Spark) ids for the pandas asserts."""
 
     def users_at(self, *args, **kwargs):

@@ -16,7 +16,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
 
 from mktkit.errors import InputError
 from mktkit.report import render, validate_params
-from mktkit.report_templates import TEMPLATES
+from mktkit.report.specs import TEMPLATES
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

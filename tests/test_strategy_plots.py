@@ -1,4 +1,4 @@
-"""Strategy figures (mktkit/plots.py, strategy section): every text inside the figure, texts
+"""Strategy figures (mktkit/plots/strategy.py): every text inside the figure, texts
 drawn inside an axes inside that axes, no two texts overlapping, no missing glyph, in Chinese
 and in English, for the sample company and for long text in a small axes."""
 
@@ -13,9 +13,10 @@ from wcwidth import wcswidth
 
 from mktkit import plots
 from mktkit.errors import InputError
-from mktkit.mix import load_mix
+from mktkit.plots.textfit import wrap
+from mktkit.strategy.mix import load_mix
+from mktkit.strategy.swot import SWOT, ie_matrix, load_swot, space_matrix
 from mktkit.style import theme_context
-from mktkit.swot import SWOT, ie_matrix, load_swot, space_matrix
 
 LANGS = ["en", "zh"]
 
@@ -166,11 +167,11 @@ def test_space_vector_label_in_each_corner(fs, is_, es, ca, monkeypatch):
 
 def test_wrap_counts_cjk_as_two_columns():
     text = "会员体系与私域流量（企业微信）member programme and private traffic"
-    lines = plots._strat_wrap(text, 16)
+    lines = wrap(text, 16)
     assert all(wcswidth(line) <= 16 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert not any(line[0] in "，。、）" for line in lines)  # no closing mark opens a line
-    assert plots._strat_wrap("复购客户忠诚度高 Loyal repeat buyers", 12) == [
+    assert wrap("复购客户忠诚度高 Loyal repeat buyers", 12) == [
         "复购客户忠诚",
         "度高 Loyal",
         "repeat",

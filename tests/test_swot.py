@@ -1,4 +1,4 @@
-"""SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit/swot.py) against published worked examples, hand
+"""SWOT, TOWS, IFE/EFE, IE and SPACE (mktkit/strategy/) against published worked examples, hand
 computations, every validation rule and HTML escaping."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mktkit.errors import InputError
-from mktkit.swot import (
+from mktkit.strategy.swot import (
     SWOT,
     Evidence,
     SWOTWarning,
@@ -272,7 +272,7 @@ def test_space_refuses_ratings_off_the_scale(kwargs, dimension):
 
 
 # ---------------------------------------------------------------------------------------------
-# IE matrix (METHODS.md: x = IFE, y = EFE, bins [1,2) [2,3) [3,4], cells row-wise from top left)
+# IE matrix (docs/methods.md: x = IFE, y = EFE, bins [1,2) [2,3) [3,4], cells row-wise from top left)
 
 
 @pytest.mark.parametrize(
@@ -674,7 +674,7 @@ def test_space_section_of_the_swot_file():
 
 
 def test_heading_html_is_escaped_and_translated():
-    from mktkit.swot import heading_html
+    from mktkit.strategy.swot import heading_html
 
     assert heading_html("ie_matrix", "zh", level=3) == "<h3>内部-外部矩阵 (IE)</h3>"
     assert heading_html(XSS, "en") == "<h2>&lt;img src=x onerror=alert(1)&gt;</h2>"

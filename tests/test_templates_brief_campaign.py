@@ -15,7 +15,7 @@ import pytest
 
 from mktkit.errors import InputError
 from mktkit.report import TEMPLATES_DIR, render, validate_params
-from mktkit.report_templates import TEMPLATES, week_days
+from mktkit.report.specs import TEMPLATES, week_days
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -113,7 +113,7 @@ def test_template_notebooks_have_their_tagged_cells():
             assert re.search(rf"^{p.name} = ", first, re.M), (name, p.name)
     weekly = nbformat.read(TEMPLATES_DIR / "weekly_brief.ipynb", as_version=4)
     findings = [c for c in weekly.cells if "findings" in c.metadata.get("tags", [])]
-    assert len(findings) == 1 and "insights_for(" in findings[0].source
+    assert [c.source for c in findings] == ["review.findings()"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,6 +179,21 @@ def test_weekly_brief_lists_the_south_outage(tmp_path):
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 1
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["week"] == "2026-W42"
+
+
+@pytest.mark.slow
+def test_weekly_brief_of_a_region_in_english(tmp_path):
+    out = render("weekly_brief", out_dir=tmp_path, week="2026-W42", region="south", lang="en")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert out.name == "weekly_brief-2026-W42-south-en" and 'lang="en"' in page
+    assert "<h2>Anomalies of the week</h2>" in page and "2026-10-12 – 2026-10-18" in page
+    assert not re.search(r"2026-10-(19|2\d|3[01])", page)
+    # README planted fact 5, in south's channels: the tracking outage of 10-14/15 is named
+    assert "Social clicks collapsed on 2026-10-14 and 2026-10-15" in page
+    assert "a tracking outage, not lost traffic" in page
+    findings = page.split('<ol class="findings">')[1].split("</ol>")[0]
+    assert len(re.findall(r"<li[ >]", findings)) == 3
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 1
 
 
 @pytest.mark.slow

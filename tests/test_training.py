@@ -15,6 +15,7 @@ from mktkit.errors import InputError
 from mktkit.training.core import (
     ANSWER_LINE,
     CHECK_LINE,
+    NOTEBOOKS_DIR,
     _expected,
     exercises,
     fill_cell,
@@ -22,7 +23,7 @@ from mktkit.training.core import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+COURSE = sorted(NOTEBOOKS_DIR.glob("0[1-9]_*.ipynb"))
 EXERCISES = sorted(exercises())
 
 
@@ -207,19 +208,20 @@ def test_solutions_build_passes_every_check(path, tmp_path):
     assert len(rights) == n_checks
 
 
-def test_course_command_writes_working_copies_and_the_solutions(tmp_path):
-    import subprocess
-    import sys
+def test_course_command_writes_working_copies_and_the_solutions(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from mktkit.cli import app
 
     def run(*args):
-        cmd = [sys.executable, "-m", "mktkit.cli", "course", *args]
-        return subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return CliRunner().invoke(app, ["course", *args], catch_exceptions=False)
 
+    monkeypatch.chdir(tmp_path)
     plain = run("--out", "mine")
-    assert plain.returncode == 0, plain.stderr
+    assert plain.exit_code == 0, plain.output
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [p.name for p in COURSE]
     solved = run("--solutions", "--out", "solved")
-    assert solved.returncode == 0, solved.stderr
+    assert solved.exit_code == 0, solved.output
     for path in sorted((tmp_path / "solved").iterdir()):
         code = "\n".join(
             c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"

@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mktkit.data.sample import load_sample
 from mktkit.errors import InputError, check_argument
 
 ID_RE = re.compile(r"^\d\d\.\d+$")
@@ -43,7 +44,7 @@ KINDS = ("number", "text", "set", "mapping", "bool")
 LANGS = ("en", "zh")
 # The chapter modules that register exercises, imported on first use.
 CHAPTERS = tuple(f"mktkit.training.ch{n:02d}" for n in range(1, 8))
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parent / "notebooks"
 
 _REGISTRY: dict[str, Exercise] = {}
 
@@ -192,7 +193,6 @@ def _exercise(id: str) -> Exercise:
 
 @cache
 def _sample() -> Any:
-    from mktkit.io import load_sample
 
     return load_sample()
 
@@ -425,7 +425,7 @@ def build_solutions(
     out_dir : str or Path
         Folder for the copies (created); file names stay the same.
     notebooks : iterable of paths, optional
-        Default: the course notebooks ``notebooks/0[1-9]_*.ipynb``.
+        Default: the course notebooks, ``mktkit/training/notebooks/0[1-9]_*.ipynb``.
 
     Returns
     -------

@@ -1,0 +1,90 @@
+"""The manifest of a report: what determined it, hashed into one fingerprint.
+
+``manifest.json`` beside every report holds the parameters, the SHA-256 of every input file
+and of the template, the package versions and the data's last day; their hash is the
+*fingerprint* shown in the report's footer. The same inputs give the same fingerprint (and a
+byte-identical ``report.html``), and a report whose fingerprint has not changed is reused
+rather than rendered again.
+
+Examples
+--------
+>>> import json, tempfile
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> published_fingerprint(folder) is None          # no report there
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mktkit.report.specs import Inputs, Template
+
+VERSIONED = (
+    "mktkit",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "statsmodels",
+    "duckdb",
+    "mplfonts",
+)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def build_manifest(
+    spec: Template, values: dict[str, Any], template_path: Path, found: Inputs
+) -> dict[str, Any]:
+    inputs = {
+        name: {"path": str(p), "sha256": sha256(p)} for name, p in sorted(found.files.items())
+    }
+    determined = {
+        "template": spec.name,
+        "template_sha256": sha256(template_path),
+        "parameters": values,
+        "inputs": {k: v["sha256"] for k, v in inputs.items()},
+        "versions": versions(),
+        "data_end": found.data_end,
+    }
+    canonical = json.dumps(determined, sort_keys=True, ensure_ascii=False).encode()
+    return {
+        **determined,
+        "inputs": inputs,
+        "fingerprint": hashlib.sha256(canonical).hexdigest(),
+    }
+
+
+def published_fingerprint(folder: Path) -> str | None:
+    """The fingerprint of a complete published report in ``folder``, else None."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest.get("fingerprint") if (folder / "report.html").is_file() else None

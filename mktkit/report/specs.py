@@ -1,0 +1,347 @@
+"""The report templates: each declares its parameters (type, default, allowed values, help)
+and a ``prepare`` step that checks the values against the data before a kernel starts.
+
+To add a template, put ``<name>.ipynb`` (a cell tagged ``parameters``) in
+``mktkit/report/templates/`` beside the others and register a :class:`Template` in :data:`TEMPLATES`; ``mktkit params <name>`` then
+lists its parameters and ``mktkit render <name>`` validates and renders it.
+
+Examples
+--------
+>>> from mktkit.report.specs import TEMPLATES
+>>> [p.name for p in TEMPLATES["monthly_review"].params]
+['month', 'region', 'lang', 'data_dir', 'spark_events']
+>>> TEMPLATES["monthly_review"].folder_name({"month": "2026-10", "region": "all", "lang": "zh"})
+'monthly_review-2026-10-all-zh'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mktkit.data.sample import load_sample
+from mktkit.errors import InputError
+from mktkit.periods import MONTH_RE, WEEK_RE, iso_week, week_days
+from mktkit.strategy.mix import MarketingMix
+from mktkit.strategy.swot import SWOT
+
+#: The template notebooks, shipped inside the package.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One template parameter: its type, default, allowed values and help text."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    pattern: re.Pattern[str] | None = None
+    pattern_hint: str = ""
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is acceptable, else raise a one-line :class:`InputError`."""
+        if value is None and self.default is None:
+            return None
+        if not isinstance(value, self.type) or isinstance(value, bool) and self.type is not bool:
+            raise InputError(
+                f"{value!r} has type {type(value).__name__}, expected {self.type.__name__}",
+                column=self.name,
+                fix=self.help,
+            )
+        if self.pattern is not None and not self.pattern.match(value):
+            raise InputError(f"{value!r} is not valid", column=self.name, fix=self.pattern_hint)
+        if self.choices is not None and value not in self.choices:
+            raise InputError(
+                f"{value!r} is not allowed",
+                column=self.name,
+                fix="use one of " + ", ".join(map(str, self.choices)),
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a template will read, found and checked before a kernel starts."""
+
+    files: dict[str, Path]  # name -> file, hashed into the manifest
+    data_end: str | None = None  # last day of data, shown in the footer
+    # False when the report reads something the manifest cannot hash (a Spark table that may
+    # change): such a report is rendered again every time instead of reused
+    reusable: bool = True
+
+
+@dataclass(frozen=True)
+class Template:
+    """A report template: its parameters, which of them name the output folder, and ``prepare``.
+
+    ``prepare(values)`` checks the values against the data (a month in range, a region that
+    exists, input files that parse) and returns the :class:`Inputs`; it raises
+    :class:`InputError` for anything a kernel would trip over.
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    name_parts: tuple[str, ...]
+    prepare: Callable[[dict[str, Any]], Inputs]
+
+    def path(self, templates_dir: Path = TEMPLATES_DIR) -> Path:
+        return templates_dir / f"{self.name}.ipynb"
+
+    def folder_name(self, values: Mapping[str, Any]) -> str:
+        return "-".join([self.name, *(str(values[p]) for p in self.name_parts)])
+
+
+_MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) is optional
+
+
+def _prepare_monthly(values: dict[str, Any]) -> Inputs:
+    """The tables must be there, and the month and the region must exist in them."""
+
+    data = load_sample(values.get("data_dir"))
+    missing = [data.files[t].name for t in _MONTHLY_TABLES if not data.files[t].is_file()]
+    if missing:
+        raise InputError(
+            f"{data.path} lacks " + ", ".join(missing),
+            column="data_dir",
+            fix="monthly_review reads these tables: add them, named and shaped as in "
+            "data/sample/README.md",
+        )
+    cd = data["channel_daily"]
+    months = cd["date"].dt.strftime("%Y-%m")
+    first, last = months.min(), months.max()
+    if not first <= values["month"] <= last:
+        raise InputError(
+            f"{values['month']!r} is not in the data, which cover {first} to {last}",
+            column="month",
+            fix=f"choose a month from {first} to {last}",
+        )
+    regions = sorted(cd["region"].unique())
+    if values["region"] != "all" and values["region"] not in regions:
+        raise InputError(
+            f"{values['region']!r} is not a region of the data",
+            column="region",
+            fix="use one of all, " + ", ".join(regions),
+        )
+    end = max(data["orders"]["order_date"].max(), cd["date"].max())
+    present = {name: p for name, p in data.files.items() if p.is_file()}
+    if values.get("spark_events"):
+        import importlib.util
+
+        if importlib.util.find_spec("pyspark") is None:
+            raise InputError(
+                "spark_events needs PySpark, which is not installed",
+                column="spark_events",
+                fix="pip install 'mktkit[spark]' (and Java 17+), or leave spark_events out",
+            )
+        present.pop("events", None)  # the funnel reads Spark, not the folder's events file
+    return Inputs(files=present, data_end=str(end.date()), reusable=not values.get("spark_events"))
+
+
+def _yaml_param(name: str, what: str) -> Param:
+    return Param(name, str, None, f"path of a {what} (default: the sample company's)")
+
+
+def _prepare_strategy(values: dict[str, Any]) -> Inputs:
+    """Both YAML files must exist and pass the SWOT / marketing-mix validation."""
+
+    sample = load_sample().files
+    files = {
+        "swot": Path(values["swot"]) if values["swot"] else sample["swot"],
+        "marketing_mix": Path(values["mix"]) if values["mix"] else sample["marketing_mix"],
+    }
+    for path, param in zip(files.values(), ("swot", "mix"), strict=True):
+        if not path.is_file():
+            raise InputError(f"{path} does not exist", column=param, fix="give the path of a file")
+        values[param] = str(path)  # absolute: the kernel runs in another folder
+    SWOT.from_yaml(files["swot"])
+    MarketingMix.from_yaml(files["marketing_mix"])
+    # The tables the evidence is computed from (mktkit.strategy.evidence), where present.
+    data = load_sample(values.get("data_dir")).files
+    files |= {t: data[t] for t in ("channel_daily", "orders", "nps") if data[t].is_file()}
+    return Inputs(files=files)
+
+
+# ---------------------------------------------------------------------------------------------
+# weekly_brief and campaign_review
+
+
+def _open_tables(values: dict[str, Any], tables: tuple[str, ...], template: str) -> Any:
+    """The data folder of ``values``, refused when a table the template needs is missing."""
+
+    data = load_sample(values.get("data_dir"))
+    missing = [data.files[t].name for t in tables if not data.files[t].is_file()]
+    if missing:
+        raise InputError(
+            f"{data.path} lacks " + ", ".join(missing),
+            column="data_dir",
+            fix=f"{template} reads these tables: add them, named and shaped as in "
+            "data/sample/README.md",
+        )
+    return data
+
+
+def _check_region(region: str, cd: Any) -> None:
+    regions = sorted(cd["region"].unique())
+    if region != "all" and region not in regions:
+        raise InputError(
+            f"{region!r} is not a region of the data",
+            column="region",
+            fix="use one of all, " + ", ".join(regions),
+        )
+
+
+def _prepare_weekly(values: dict[str, Any]) -> Inputs:
+    """The tables must be there, the week must overlap the data and the region exist."""
+    data = _open_tables(values, _MONTHLY_TABLES, "weekly_brief")
+    cd = data["channel_daily"]
+    first, last = cd["date"].min().date(), cd["date"].max().date()
+    monday, sunday = week_days(values["week"])
+    if sunday < first or monday > last:
+        raise InputError(
+            f"{values['week']!r} ({monday} .. {sunday}) is not in the data, which cover "
+            f"{first} to {last}",
+            column="week",
+            fix=f"choose a week from {iso_week(first)} to {iso_week(last)}",
+        )
+    _check_region(values["region"], cd)
+    end = max(data["orders"]["order_date"].max(), cd["date"].max()).date()
+    present = {name: p for name, p in data.files.items() if p.is_file()}
+    # the brief reads the data as they stood at the week's end (mk.data_until)
+    return Inputs(files=present, data_end=str(min(end, sunday)))
+
+
+_UNSAFE_IN_FOLDER = re.compile(r'[\\/:*?"<>|\s]')
+
+
+def _prepare_campaign(values: dict[str, Any]) -> Inputs:
+    """campaigns and channel_daily must be there; the campaign must exist and have started."""
+    data = _open_tables(values, ("campaigns", "channel_daily"), "campaign_review")
+    camps, cd = data["campaigns"], data["channel_daily"]
+    ids = [str(i) for i in camps["campaign_id"]]
+    wanted = values["campaign"]
+    if wanted not in ids:
+        raise InputError(
+            f"{wanted!r} is not a campaign_id of {data.files['campaigns'].name}",
+            column="campaign",
+            fix="use one of " + ", ".join(ids),
+        )
+    row = camps[camps["campaign_id"].astype(str) == wanted].iloc[0]
+    first, last = cd["date"].min(), cd["date"].max()
+    if not first <= row["start"] <= last:
+        started = [i for i, s in zip(ids, camps["start"], strict=True) if first <= s <= last]
+        raise InputError(
+            f"{wanted!r} starts on {row['start'].date()}, outside the data "
+            f"({first.date()} to {last.date()}): there is nothing to review",
+            column="campaign",
+            fix="choose a campaign that starts inside the data: " + ", ".join(started),
+        )
+    channels = sorted(cd["channel"].unique())
+    if row["channel"] not in channels:
+        raise InputError(
+            f"{wanted!r} runs on channel {row['channel']!r}, which channel_daily lacks",
+            table="campaigns",
+            column="channel",
+            fix="use one of " + ", ".join(channels),
+        )
+    if _UNSAFE_IN_FOLDER.search(wanted) or wanted in (".", ".."):
+        raise InputError(
+            f"{wanted!r} cannot name a report folder",
+            column="campaign",
+            fix='give the campaign an id without spaces or any of \\ / : * ? " < > |',
+        )
+    files = {t: data.files[t] for t in ("campaigns", "channel_daily")}
+    return Inputs(files=files, data_end=str(last.date()))
+
+
+_LANG = Param("lang", str, "zh", "report language", choices=("zh", "en"))
+_DATA = Param(
+    "data_dir",
+    str,
+    None,
+    "a folder holding the tables of data/sample/README.md (default: the sample company); "
+    "the strategy workshop computes its evidence from them",
+)
+
+_TABLES = Param(
+    "data_dir",
+    str,
+    None,
+    "a folder holding the tables of data/sample/README.md (default: the sample company)",
+)
+
+TEMPLATES: dict[str, Template] = {
+    "monthly_review": Template(
+        name="monthly_review",
+        params=(
+            Param(
+                "month",
+                str,
+                "2026-10",
+                "the month to review, YYYY-MM",
+                pattern=MONTH_RE,
+                pattern_hint="write the month as YYYY-MM, e.g. 2026-10",
+            ),
+            Param("region", str, "all", "a region of the data, or 'all'"),
+            _LANG,
+            _DATA,
+            Param(
+                "spark_events",
+                str,
+                None,
+                "the event log in Spark, for the funnel: a table of the session's catalog "
+                "or a Parquet path/glob, read through the SparkSession your environment "
+                "configures (default: events.parquet of data_dir)",
+                pattern=re.compile(r"^[\w.:/*?=\-\[\]]+$"),
+                pattern_hint="a table name such as lake.events, or a path such as "
+                "s3a://bucket/events/*.parquet",
+            ),
+        ),
+        name_parts=("month", "region", "lang"),
+        prepare=_prepare_monthly,
+    ),
+    "weekly_brief": Template(
+        name="weekly_brief",
+        params=(
+            Param(
+                "week",
+                str,
+                "2026-W42",
+                "the ISO week to brief, YYYY-Www (Monday to Sunday)",
+                pattern=WEEK_RE,
+                pattern_hint="write the week as YYYY-Www (ISO 8601), e.g. 2026-W42",
+            ),
+            Param("region", str, "all", "a region of the data, or 'all'"),
+            _LANG,
+            _TABLES,
+        ),
+        name_parts=("week", "region", "lang"),
+        prepare=_prepare_weekly,
+    ),
+    "campaign_review": Template(
+        name="campaign_review",
+        params=(
+            Param("campaign", str, "CMP07", "a campaign_id of campaigns.csv, e.g. CMP07"),
+            _LANG,
+            _TABLES,
+        ),
+        name_parts=("campaign", "lang"),
+        prepare=_prepare_campaign,
+    ),
+    "strategy_workshop": Template(
+        name="strategy_workshop",
+        params=(
+            _yaml_param("swot", "swot.yaml"),
+            _yaml_param("mix", "marketing_mix.yaml"),
+            _LANG,
+            _DATA,
+        ),
+        name_parts=("lang",),
+        prepare=_prepare_strategy,
+    ),
+}
