@@ -39,15 +39,17 @@ $(SIMPLE_SHOP): | $(STAMP)
 	$(BIN)/python -c "import zipfile, glob, sys; z = zipfile.ZipFile(glob.glob('$(VENV)/data/retentioneering-3.3.0-*.whl')[0]); open(sys.argv[1], 'wb').write(z.read('retentioneering/datasets/data/simple-onlineshop.csv'))" $@
 	@rm -f $(VENV)/data/retentioneering-*.whl
 
-# CDNOW (Fader & Hardie), with its published per-customer summary, from the lifetimes wheel: the
-# same way, only the two data files are kept.
+# CDNOW (Fader & Hardie): the full transaction log (an own-data folder's test), a sample of it
+# and its published per-customer summary, from the lifetimes wheel: the same way, only the data
+# files are kept.
 CDNOW := $(VENV)/data/CDNOW_sample.txt
+CDNOW_MASTER := $(VENV)/data/CDNOW_master.txt
 CDNOW_SUMMARY := $(VENV)/data/cdnow_customers_summary_with_transactions.csv
 
-$(CDNOW_SUMMARY): | $(STAMP)
+$(CDNOW_MASTER): | $(STAMP)
 	@mkdir -p $(VENV)/data
 	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/data lifetimes==0.11.3
-	$(BIN)/python -c "import zipfile, glob; z = zipfile.ZipFile(glob.glob('$(VENV)/data/Lifetimes-0.11.3-*.whl')[0]); [open('$(VENV)/data/' + n, 'wb').write(z.read('lifetimes/datasets/' + n)) for n in ('CDNOW_sample.txt', 'cdnow_customers_summary_with_transactions.csv')]"
+	$(BIN)/python -c "import zipfile, glob; z = zipfile.ZipFile(glob.glob('$(VENV)/data/Lifetimes-0.11.3-*.whl')[0]); [open('$(VENV)/data/' + n, 'wb').write(z.read('lifetimes/datasets/' + n)) for n in ('CDNOW_master.txt', 'CDNOW_sample.txt', 'cdnow_customers_summary_with_transactions.csv')]"
 	@rm -f $(VENV)/data/Lifetimes-*.whl
 
 # The browser test uses Debian's Chromium (never a browser download): installed here when make
@@ -58,8 +60,8 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "no Chromium and no way to install it: the browser test will be skipped"
 
-test: $(STAMP) $(SPARK_STAMP) $(SIMPLE_SHOP) $(CDNOW_SUMMARY) browser
-	MKTKIT_SIMPLE_SHOP_CSV=$(SIMPLE_SHOP) MKTKIT_CDNOW_CSV=$(CDNOW) \
+test: $(STAMP) $(SPARK_STAMP) $(SIMPLE_SHOP) $(CDNOW_MASTER) browser
+	MKTKIT_SIMPLE_SHOP_CSV=$(SIMPLE_SHOP) MKTKIT_CDNOW_CSV=$(CDNOW) MKTKIT_CDNOW_MASTER=$(CDNOW_MASTER) \
 	MKTKIT_CDNOW_SUMMARY_CSV=$(CDNOW_SUMMARY) $(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -34,6 +34,7 @@ _LAZY: dict[str, str] = {
     # foundation
     "read_table": "mktkit.data.io",
     "load_sample": "mktkit.data.sample",
+    "load_data": "mktkit.data.folder",
     "data_until": "mktkit.data.folder",
     "validate": "mktkit.data.io",
     "SCHEMAS": "mktkit.schemas",

@@ -19,11 +19,15 @@ from rich.console import Console
 from rich.table import Table
 
 from mktkit.bench import ENGINES, make_log, run_bench
+from mktkit.data.check import check_folder, describe
+from mktkit.data.config import CONFIG_FILE
 from mktkit.data.generate import generate_sample
+from mktkit.data.guess import draft_config
 from mktkit.errors import InputError, check_argument
 from mktkit.report import TEMPLATES, RenderError, expand_grid
 from mktkit.report import batch as run_batch
 from mktkit.report import render as render_report
+from mktkit.report.specs import coverage
 from mktkit.training import build_solutions
 from mktkit.training.core import NOTEBOOKS_DIR
 
@@ -179,6 +183,60 @@ def params(template: Annotated[str, typer.Argument(help="template name")]) -> No
         allowed = ", ".join(map(str, p.choices)) if p.choices else p.pattern_hint or "-"
         table.add_row(p.name, p.type.__name__, repr(p.default), allowed, p.help)
     out.print(table)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="the folder of your exports")],
+    force: Annotated[bool, typer.Option(help="replace an existing mktkit.yaml")] = False,
+    currency: Annotated[str, typer.Option(help="ISO 4217 code of the money columns")] = "CNY",
+    timezone: Annotated[str, typer.Option(help="the business time zone")] = "Asia/Shanghai",
+) -> None:
+    """Draft FOLDER/mktkit.yaml: which file is which table, its columns, formats and codes."""
+    target = folder / CONFIG_FILE
+    if target.exists() and not force:
+        raise _refuse(
+            InputError(f"{target} exists", fix="edit it, or pass --force to draft it again")
+        )
+    try:
+        text = draft_config(folder, currency=currency, timezone=timezone)
+    except InputError as exc:
+        raise _refuse(exc) from None
+    target.write_text(text, encoding="utf-8")
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+    out.print(f"written: {target}; next: mktkit check {folder}", soft_wrap=True)
+
+
+@app.command()
+def check(folder: Annotated[Path, typer.Argument(help="the folder of your tables")]) -> None:
+    """Read every table of FOLDER through its mktkit.yaml and say what each report can show."""
+    result = check_folder(folder)
+    if result.problem is not None:
+        raise _refuse(result.problem)
+    where = f"{result.config}" if result.config else "no mktkit.yaml: contract names, ISO dates"
+    out.print(f"{folder} ({where}; {result.currency}, {result.timezone})", soft_wrap=True)
+    table = Table(title="tables")
+    for column in ("table", "file", "rows", "dates", "repeated rows", "status"):
+        table.add_column(column)
+    for check_ in result.tables.values():
+        row = describe(check_)
+        table.add_row(*(str(row[c]) for c in row))
+    out.print(table)
+    for check_ in result.tables.values():
+        for note in check_.notes:
+            out.print(f"note: {check_.table}.{note}", soft_wrap=True)
+        if check_.problem is not None:
+            err.print(f"[bold red]problem:[/] {check_.problem}", markup=True, soft_wrap=True)
+    for path in result.unmatched:
+        out.print(f"not read: {path.name} (no table; name it in mktkit.yaml)", soft_wrap=True)
+    for template, (lacks, shown, left_out) in coverage(result.present).items():
+        if lacks:
+            out.print(f"{template}: cannot render, needs {', '.join(lacks)}", soft_wrap=True)
+        else:
+            tail = ("; " + "; ".join(left_out)) if left_out else ""
+            out.print(f"{template}: {', '.join(shown)}{tail}", soft_wrap=True)
+    if any(not c.ok for c in result.tables.values()):
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()

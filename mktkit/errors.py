@@ -20,6 +20,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 MAX_ROWS_SHOWN = 5
+#: Offending rows an error keeps at most (it counts all of them); a file with a million bad
+#: rows is reported as fast as one with five.
+MAX_ROWS_KEPT = 100
+
+
+class RowSample(dict):
+    """The first offending rows (row -> value) of ``total`` rows in all."""
+
+    def __init__(self, items: Any = (), total: int | None = None) -> None:
+        super().__init__(items)
+        self.total = len(self) if total is None else int(total)
 
 
 class InputError(ValueError):
@@ -53,6 +64,8 @@ class InputError(ValueError):
         self.table = table
         self.column = column
         self.rows = dict(rows) if isinstance(rows, Mapping) else (list(rows) if rows else [])
+        #: how many rows are offending (``rows`` may keep only the first of them)
+        self.total_rows = max(getattr(rows, "total", 0), len(self.rows))
         self.fix = fix
         self.problems = list(problems or [])
         super().__init__(self._message())
@@ -71,7 +84,7 @@ class InputError(ValueError):
         else:
             items = self.rows
             shown = ", ".join(str(k) for k in items[:MAX_ROWS_SHOWN])
-        more = len(items) - MAX_ROWS_SHOWN
+        more = max(len(items), self.total_rows) - MAX_ROWS_SHOWN
         return f"; rows: {shown}" + (f" and {more} more" if more > 0 else "")
 
     def _message(self) -> str:
@@ -138,8 +151,9 @@ def data_rows(index: Iterable[Any]) -> list[int]:
     return [int(i) + 1 for i in index]
 
 
-def offending(values: Any, mask: Any) -> dict[int, Any]:
-    """Data row -> value for the rows of a Series where ``mask`` holds (positions, not labels).
+def offending(values: Any, mask: Any) -> RowSample:
+    """Data row -> value for the rows of a Series where ``mask`` holds (positions, not labels):
+    the first :data:`MAX_ROWS_KEPT` of them, and how many there are (``.total``).
 
     Examples
     --------
@@ -150,8 +164,9 @@ def offending(values: Any, mask: Any) -> dict[int, Any]:
     import numpy as np
 
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    hit = values.reset_index(drop=True).iloc[positions]
-    return dict(zip(data_rows(positions), hit.tolist(), strict=True))
+    hit = values.reset_index(drop=True).iloc[positions[:MAX_ROWS_KEPT]]
+    rows = zip(data_rows(positions[:MAX_ROWS_KEPT]), hit.tolist(), strict=True)
+    return RowSample(rows, total=len(positions))
 
 
 def numeric_column(

@@ -109,6 +109,28 @@ def _plain_decimals(text: pd.Series) -> pd.Series | None:
     return pd.Series(np.asarray(values, dtype="float64"), index=text.index)
 
 
+def _whole_text(s: pd.Series) -> pd.Series | None:
+    """Text that is all plain whole numbers (no sign but "-", no decimals), as exact int64 (no
+    float on the way: 9007199254740993 stays 9007199254740993), else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pd.api.types.is_numeric_dtype(s.dtype) or s.hasnans:
+        return None
+    arr = getattr(s.array, "_pa_array", None)
+    if arr is None:
+        if s.dtype != object or not all(isinstance(v, str) for v in s.tolist()):
+            return None
+        arr = pa.chunked_array([pa.array(s.tolist(), pa.string())])
+    try:
+        trimmed = pc.utf8_trim_whitespace(arr)
+        if len(trimmed) and not pc.all(pc.match_substring_regex(trimmed, r"^-?\d{1,19}$")).as_py():
+            return None
+        return pd.Series(pc.cast(trimmed, pa.int64()).to_numpy(), index=s.index, dtype="int64")
+    except (pa.ArrowException, TypeError, ValueError):  # beyond int64: left to the float path
+        return None
+
+
 def _scalar_number(value: Any) -> float:
     """One value as a float, refusing booleans, non-numeric text and infinities."""
     if isinstance(value, bool | np.bool_):
@@ -158,10 +180,14 @@ class WholeNumber(_Exact, numpy_engine.Int64):
     def _parse(self, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
         if pd.api.types.is_integer_dtype(s.dtype) and not s.hasnans:
             return s.astype("int64"), np.zeros(len(s), dtype=bool)
+        exact = _whole_text(s)
+        if exact is not None:
+            return exact, np.zeros(len(s), dtype=bool)
         num = _as_numbers(s)
         values = num.to_numpy()
         with np.errstate(invalid="ignore"):
-            bad = ~np.isfinite(values) | (np.floor(values) != values)
+            # beyond 2**53 a float no longer holds every whole number: the digits would change
+            bad = ~np.isfinite(values) | (np.floor(values) != values) | (np.abs(values) >= 2**53)
         return (num if bad.any() else num.astype("int64")), bad
 
     def coerce_value(self, value: Any) -> Any:
@@ -214,10 +240,14 @@ class IsoDateTime(_Exact, pandas_engine.DateTime):
         parsed = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
         if is_text.any():
             text = s[is_text].astype("str").str.strip()
+            # a whole day at least: ISO 8601 also reads "2026-10" and "2026" as their first day
+            text = text.where(text.str.match(r"\d{4}-\d{2}-\d{2}"))
             parsed[is_text] = pd.to_datetime(text, format="ISO8601", errors="coerce")
         other = ~is_text & present
-        if other.any():  # datetime / date objects, e.g. from Excel or DuckDB
-            got = pd.to_datetime(s[other].astype(object), errors="coerce")
+        if other.any():  # datetime / date objects, e.g. from Excel or DuckDB; never numbers
+            values = s[other].astype(object)
+            dated = values.map(lambda v: isinstance(v, dt.date)).to_numpy(dtype=bool)
+            got = pd.to_datetime(values.where(dated), errors="coerce")
             parsed[other] = got if not isinstance(got.dtype, pd.DatetimeTZDtype) else pd.NaT
         bad = parsed.isna().to_numpy() & present
         return parsed, bad
@@ -252,9 +282,10 @@ _TYPE_FIX = {
     "thousands separators)",
     "number": "write {column} as a plain number such as 1234.5 (no currency signs, units or "
     "thousands separators)",
-    "date": "write {column} as an ISO date YYYY-MM-DD, e.g. 2026-10-31, without a time zone",
+    "date": "write {column} as an ISO date YYYY-MM-DD, e.g. 2026-10-31, or declare its format "
+    "in mktkit.yaml (formats: {column})",
     "timestamp": "write {column} as an ISO timestamp YYYY-MM-DD HH:MM:SS, e.g. "
-    "2026-10-31 14:05:00, in local time without a time-zone offset",
+    "2026-10-31 14:05:00, or declare its format in mktkit.yaml (formats: {column})",
     "text": "store {column} as text",
 }
 _EMPTY_FIX = "fill in {column} on these rows (it may not be empty) or remove the rows"
@@ -356,8 +387,8 @@ class ChannelDaily(_Table):
 class Events(_Table):
     """Web and app events, one row per event (the funnel input)."""
 
-    user_id: Series[WholeNumber] = _col(
-        "anonymous visitor or customer number", ge=0, fix=_never_negative("user_id")
+    user_id: Series[Any] = _col(
+        "visitor or customer id: whole numbers (kept exact) or text, e.g. GA4's user_pseudo_id"
     )
     ts: Series[IsoTimestamp] = _col("time of the event, naive local time")
     event: Series[str] = _col("event name, e.g. visit, view_product, add_to_cart, purchase")
@@ -573,7 +604,9 @@ _CHECK_KEYS = {
 
 
 def _dtype_name(column: pa.Column) -> str:
-    """'whole number', 'number', 'date', 'timestamp', 'text', or pandera's name of the dtype."""
+    """'whole number', 'number', 'date', 'timestamp', 'text', 'id', or pandera's name."""
+    if column.dtype is None:
+        return "id"  # whole numbers or text, kept exact (mktkit.data.normalize.exact_ids)
     name = str(column.dtype)
     if name in _TYPE_FIX:
         return name
@@ -656,7 +689,7 @@ def fix_hint(table: str | type[pa.DataFrameModel], column: str | None, check: st
     >>> fix_hint("channel_daily", "spend", "ge")
     'spend can never be negative: correct the value at the source'
     >>> fix_hint("orders", "order_date", "type")
-    'write order_date as an ISO date YYYY-MM-DD, e.g. 2026-10-31, without a time zone'
+    'write order_date as an ISO date YYYY-MM-DD, e.g. 2026-10-31, or declare its format in mktkit.yaml (formats: order_date)'
     """
     model = schema_model(table)
     schema = model.to_schema()

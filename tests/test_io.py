@@ -180,8 +180,8 @@ def test_folder_instead_of_file(tmp_path):
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        ("orders.txt", "unsupported file type '.txt'"),
-        ("orders.xls", "save as .xlsx"),
+        ("orders.doc", "unsupported file type '.doc'"),
+        ("orders.numbers", "unsupported file type '.numbers'"),
         ("orders", "no file extension"),
     ],
 )
@@ -220,8 +220,8 @@ def test_empty_parquet(tmp_path, valid_tables):
         ),
         ("orders.xlsx", b"PK\x03\x04 broken zip", "cannot read orders.xlsx as Excel"),
         ("orders.duckdb", b"not a database" * 500, "cannot read orders.duckdb as DuckDB"),
-        ("orders.csv", "a,b\nü,1\n".encode("latin-1"), "save the file as CSV in UTF-8"),
-        ("orders.csv", b"a,b\n1,2\n3,4,5\n", "Expected 2 fields in line 3, saw 3"),
+        ("orders.csv", "a,b\nü,1\n".encode("latin-1"), "neither UTF-8 nor GBK/GB18030"),
+        ("orders.csv", b"a,b\n1,2\n3,4,5\n", "than the header's 2; rows: 2"),
     ],
 )
 def test_corrupt_files(tmp_path, name, content, words):
@@ -306,7 +306,7 @@ def test_sample_from_a_given_folder_is_lazy_and_validated(tmp_path, valid_tables
     data["swot"]["name"] = "changed"
     assert data["orders"].loc[0, "amount"] == 199.0
     assert data["swot"] == {"name": "swot"}
-    with pytest.raises(KeyError, match="the sample has channel_daily"):
+    with pytest.raises(KeyError, match="the folder has channel_daily"):
         data["order"]
 
 

@@ -241,7 +241,6 @@ NEGATIVE = [
 ] + [
     ("channel_daily", "spend", -1.0),
     ("channel_daily", "revenue", -0.5),
-    ("events", "user_id", -3),
     ("orders", "amount", -0.01),
     ("kpi_targets", "target", -5.0),
     ("nps", "score", -1),
@@ -291,7 +290,6 @@ def test_negative_values_are_refused(valid_tables, table, column, value):
         ("channel_daily", "date", "2026-13-45", "ISO date"),
         ("channel_daily", "date", "10/01/2026", "ISO date"),
         ("events", "ts", "yesterday", "ISO timestamp"),
-        ("events", "user_id", "u1", "whole number"),
         ("customers", "signup_date", "2025-02-30", "ISO date"),
         ("orders", "amount", "¥199", "number"),
         ("orders", "order_date", "06.01.2025", "ISO date"),
@@ -458,13 +456,28 @@ def test_empty_comment_is_allowed(valid_tables):
 
 
 def test_missing_columns_are_one_problem(valid_tables):
-    df = valid_tables["orders"].drop(columns=["amount", "region"]).assign(total=1.0)
-    err = refuse(df, "orders")
+    df = valid_tables["customers"].drop(columns=["signup_date", "region"]).assign(total=1.0)
+    err = refuse(df, "customers")
     problem = only_problem(err)
     text = str(err)
-    assert "missing column(s) 'region', 'amount'" in text
-    assert "the table has 'order_id', 'customer_id', 'order_date', 'channel', 'total'" in text
-    assert problem.table == "orders"
+    assert "missing column(s) 'signup_date', 'region'" in text
+    assert "the table has 'customer_id', 'acquisition_channel', 'total'" in text
+    assert problem.table == "customers"
+
+
+def test_optional_columns_are_filled_and_said(valid_tables):
+    # docs/data.md: orders may lack order_id (numbered by row), region (one region, "main")
+    # and channel ("unknown"); events may lack channel, device and region ("unknown")
+    orders = valid_tables["orders"].drop(columns=["order_id", "region", "channel"])
+    out = validate(orders, "orders")
+    assert out["order_id"].tolist() == ["1", "2", "3"]
+    assert set(out["region"]) == {"main"} and set(out["channel"]) == {"unknown"}
+    assert len(out.attrs["notes"]) == 3 and "numbered by its row" in out.attrs["notes"][0]
+    events = validate(
+        valid_tables["events"].drop(columns=["channel", "device", "region"]), "events"
+    )
+    assert (events[["channel", "device", "region"]] == "unknown").all().all()
+    assert validate(valid_tables["orders"], "orders").attrs["notes"] == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,11 +595,87 @@ def test_group_rule_is_not_judged_on_a_partial_group(valid_tables):
     assert (problem.column, problem.rows) == ("users", [2])
 
 
-def test_time_zone_aware_dates_are_refused_showing_the_offset(valid_tables):
-    dates = pd.to_datetime(valid_tables["orders"]["order_date"]).dt.tz_localize("Asia/Shanghai")
-    problem = only_problem(refuse(valid_tables["orders"].assign(order_date=dates), "orders"))
-    assert problem.column == "order_date"
-    assert problem.rows[1] == "2025-01-06 00:00:00+08:00"
+def test_time_zone_aware_dates_are_converted_to_the_business_day(valid_tables):
+    # 2025-01-05 17:00 UTC is 2025-01-06 01:00 in Shanghai; in Berlin, still the 5th
+    dates = pd.to_datetime(["2025-01-05 17:00", "2026-10-01 00:00", "2025-02-11 00:00"])
+    dates = dates.tz_localize("UTC")
+    orders = valid_tables["orders"].assign(order_date=dates)
+    shanghai = validate(orders, "orders")["order_date"]
+    assert shanghai.tolist()[0] == pd.Timestamp("2025-01-06 01:00")
+    berlin = validate(orders, "orders", timezone="Europe/Berlin")["order_date"]
+    assert berlin.tolist()[0] == pd.Timestamp("2025-01-05 18:00")
+    assert "converted to Asia/Shanghai" in validate(orders, "orders").attrs["notes"][0]
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ["2026-10-01T02:00:00Z", "2026-10-01 10:00:00+08:00", "2026-10-01T04:00:00+02:00"],
+        ["2026-10-01T02:00:00.000Z", "2026-10-01T10:00:00+0800", "2026-10-01 10:00:00"],
+    ],
+)
+def test_mixed_offsets_in_text_are_each_converted(valid_tables, stamps):
+    # the same instant written three ways (a naive time is already the business day's)
+    events = valid_tables["events"].iloc[:3].assign(ts=stamps)
+    out = validate(events, "events")["ts"]
+    assert out.tolist() == [pd.Timestamp("2026-10-01 10:00:00")] * 3
+
+
+@pytest.mark.parametrize(
+    ("values", "words", "declare"),
+    [
+        ([19970101, 19970102, 19970103], "look like yyyymmdd", "formats: order_date: yyyymmdd"),
+        (["19970101", "19970102", "19970103"], "look like yyyymmdd", "order_date: yyyymmdd"),
+        ([45566, 45567, 45600], "look like excel_serial", "order_date: excel_serial"),
+        ([1727740800, 1727740801, 1727740900], "look like epoch_s", "order_date: epoch_s"),
+        ([1727740800000000, 1727740800000001, 1727740800000002], "epoch_us", "epoch_us"),
+        (["2026", "2025", "2026"], "holds years, not dates", "full dates YYYY-MM-DD"),
+    ],
+)
+def test_numbers_in_a_date_column_are_refused_with_the_format_to_declare(
+    valid_tables, values, words, declare
+):
+    err = refuse(valid_tables["orders"].assign(order_date=values), "orders")
+    assert err.column == "order_date" and words in str(err) and declare in str(err)
+    assert list(err.rows)[:3] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("partial", ["2026-10", "2026-10-1x", "10/2026"])
+def test_a_partial_date_is_refused_not_read_as_the_first_day(valid_tables, partial):
+    problem = only_problem(
+        refuse(
+            valid_tables["orders"].assign(order_date=["2025-01-06", partial, "2025-02-11"]),
+            "orders",
+        )  # fmt: skip
+    )
+    assert problem.column == "order_date" and problem.rows == {2: partial}
+
+
+@pytest.mark.parametrize(
+    ("ids", "dtype", "first"),
+    [
+        (["9007199255808339", "9007199255808340", "1"], "int64", 9007199255808339),
+        ([2**62, 2**62 + 1, 3], "int64", 2**62),
+        (["1234567890.1700000000", "1234567890.1700000001", "x"], "str", "1234567890.1700000000"),
+        (["99999999999999999999", "1", "2"], "str", "99999999999999999999"),  # beyond int64
+        (["7d8a9c1e-0000-4c5a-9c1e-1f2e3d4c5b6a", "u2", "u3"], "str", None),
+    ],
+)
+def test_ids_are_kept_exact(valid_tables, ids, dtype, first):
+    events = validate(valid_tables["events"].iloc[:3].assign(user_id=ids), "events")
+    assert events["user_id"].dtype == dtype
+    assert events["user_id"].tolist() == (ids if dtype == "str" else [int(i) for i in ids])
+    if first is not None:
+        assert events["user_id"].iloc[0] == first
+
+
+def test_whole_numbers_beyond_a_floats_digits_stay_exact(valid_tables):
+    cd = valid_tables["channel_daily"].astype(str)
+    cd.loc[0, "impressions"] = str(2**53 + 1)
+    assert validate(cd, "channel_daily")["impressions"].iloc[0] == 2**53 + 1
+    cd.loc[0, "impressions"] = "9007199254740993.0"  # a float cannot hold it: refused
+    problem = only_problem(refuse(cd, "channel_daily"))
+    assert problem.column == "impressions" and problem.rows == {1: "9007199254740993.0"}
 
 
 class MyOrders(Orders):

@@ -29,8 +29,13 @@ from typing import Any
 
 import pandas as pd
 
+from mktkit.data.config import TableSource
+from mktkit.data.normalize import DEFAULT_TIMEZONE, normalize
+from mktkit.data.sources import read_source
+from mktkit.data.yamlfile import load_yaml
 from mktkit.errors import InputError
 from mktkit.schemas import (
+    SCHEMAS,
     build_error,
     collect_problems,
     pa,
@@ -44,6 +49,11 @@ __all__ = ["read_table", "read_yaml", "validate"]
 #: file suffix -> format name
 FORMATS: dict[str, str] = {
     ".csv": "CSV",
+    ".tsv": "text",
+    ".txt": "text",
+    ".xls": "Excel",
+    ".json": "JSON",
+    ".jsonl": "JSON",
     ".parquet": "Parquet",
     ".pq": "Parquet",
     ".xlsx": "Excel",
@@ -57,8 +67,18 @@ FORMATS: dict[str, str] = {
 # validate
 
 
-def validate(df: pd.DataFrame, schema: str | type[pa.DataFrameModel]) -> pd.DataFrame:
+def validate(
+    df: pd.DataFrame,
+    schema: str | type[pa.DataFrameModel],
+    *,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> pd.DataFrame:
     """Coerce and check a table against a schema; return it or raise one :class:`InputError`.
+
+    Before the checks, a contract table is normalized (:mod:`mktkit.data.normalize`): optional
+    columns filled, ids kept exact, times with an offset converted to ``timezone``, numbers in a
+    date column refused with the format to declare. ``attrs["notes"]`` of the result says what
+    was converted.
 
     Parameters
     ----------
@@ -67,6 +87,8 @@ def validate(df: pd.DataFrame, schema: str | type[pa.DataFrameModel]) -> pd.Data
         ``"12"`` becomes 12 in a count column).
     schema : str or pandera.DataFrameModel
         A table name of :data:`mktkit.schemas.SCHEMAS` (``"orders"``) or a model.
+    timezone : str
+        The business time zone (IANA name) that times with an offset are converted to.
 
     Returns
     -------
@@ -106,13 +128,19 @@ def validate(df: pd.DataFrame, schema: str | type[pa.DataFrameModel]) -> pd.Data
             table=table,
             fix="give every column a distinct name",
         )
+    notes: list[str] = []
+    if table in SCHEMAS and model is SCHEMAS[table]:
+        df = normalize(df, table, timezone)
+        notes = df.attrs.get("notes", [])
     # row labels 1..n so that pandera's failure cases carry the row numbers users see
     work = df.set_axis(pd.RangeIndex(1, len(df) + 1), axis=0)
     try:
         out = model.validate(work, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise _error(exc, model, work) from None
-    return out.set_axis(df.index, axis=0)
+    out = out.set_axis(df.index, axis=0)
+    out.attrs["notes"] = notes
+    return out
 
 
 def _error(
@@ -154,6 +182,7 @@ def read_table(
     *,
     sheet: str | int | None = None,
     table: str | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> pd.DataFrame:
     """Read a CSV, Parquet, Excel or DuckDB table, validated when a schema is given.
 
@@ -170,6 +199,9 @@ def read_table(
         Excel sheet name or 0-based position; default the first sheet.
     table : str, optional
         DuckDB table or view; default the table named like the schema, or the only table.
+    timezone : str
+        The business time zone that times with an offset are converted to (see
+        :func:`validate`).
 
     Returns
     -------
@@ -200,17 +232,14 @@ def read_table(
             f"cannot read {path.name}: "
             + (f"unsupported file type {path.suffix!r}" if path.suffix else "no file extension"),
             table=label,
-            fix="save the table as "
-            + ", ".join(sorted(set(FORMATS)))
-            + (
-                " (an old .xls workbook: open it and save as .xlsx)"
-                if path.suffix.lower() == ".xls"
-                else ""
-            ),
+            fix="save the table as " + ", ".join(sorted(set(FORMATS))),
         )
     _require_file(path, label)
     as_text = schema is not None
-    if kind == "CSV":
+    if kind in ("text", "JSON") or (as_text and kind in ("CSV", "Excel")):
+        # cells as written, the encoding and delimiter found (mktkit.data.sources)
+        df = read_source(path, TableSource(label or path.stem, path, sheet=sheet or 0))
+    elif kind == "CSV":
         df = _read_csv(path, label, as_text)
     elif kind == "Parquet":
         df = _read_parquet(path, label)
@@ -224,7 +253,7 @@ def read_table(
             table=label,
             fix="export the table again with its data, or point to the right file",
         )
-    return validate(df, schema) if schema is not None else df
+    return validate(df, schema, timezone=timezone) if schema is not None else df
 
 
 def _require_file(path: Path, label: str | None) -> None:
@@ -389,15 +418,17 @@ def _read_duckdb(
 
 
 def read_yaml(path: Path, label: str | None) -> dict[str, Any]:
-    import yaml
+    """A YAML file of mappings (``swot.yaml``, ``marketing_mix.yaml``), read with the limits
+    of :func:`mktkit.data.yamlfile.load_yaml`.
 
+    Examples
+    --------
+    >>> from mktkit.data.sample import sample_dir
+    >>> sorted(read_yaml(sample_dir() / "swot.yaml", "swot"))[:2]
+    ['company', 'opportunities']
+    """
     _require_file(path, label)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise _unreadable(
-            path, label, "YAML", exc, "fix the YAML syntax at the place named"
-        ) from None
+    data = load_yaml(path, table=label)
     if not isinstance(data, dict):
         raise InputError(
             f"{path.name} does not hold a mapping (got {type(data).__name__})",

@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from mktkit.data.folder import DataUntil, SampleData
+from mktkit.data.folder import DataFolder, DataUntil
 
 SIZE = 64  # results kept (the least recently used go first)
 _STORE: OrderedDict[tuple, Any] = OrderedDict()
@@ -43,9 +43,10 @@ def data_key(data: Any) -> tuple | None:
     if isinstance(data, DataUntil):
         inner = data_key(data.data)
         return None if inner is None else ("until", inner, data.day.value)
-    if isinstance(data, SampleData):
+    if isinstance(data, DataFolder):
         stats = []
-        for name, path in sorted(data.files.items()):
+        files = {**data.files, **({"mktkit.yaml": data.config.path} if data.config else {})}
+        for name, path in sorted(files.items()):
             try:
                 st = path.stat()
             except OSError:

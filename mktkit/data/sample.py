@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from mktkit import __version__
-from mktkit.data.folder import SAMPLE_FILES, SampleData
+from mktkit.data.folder import SAMPLE_FILES, DataFolder, load_data
 from mktkit.data.generate import generate_sample
 from mktkit.errors import InputError
 
@@ -80,7 +80,7 @@ def _generate_into(target: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_sample(path: str | os.PathLike[str] | None = None) -> SampleData:
+def load_sample(path: str | os.PathLike[str] | None = None) -> DataFolder:
     """Open the sample company: a dict-like of validated tables, loaded on first access.
 
     Parameters
@@ -92,7 +92,7 @@ def load_sample(path: str | os.PathLike[str] | None = None) -> SampleData:
 
     Returns
     -------
-    SampleData
+    DataFolder
         Keys: channel_daily, events, customers, orders, kpi_targets, nps, experiments,
         campaigns (validated DataFrames), swot, marketing_mix (dicts from the YAML files).
 
@@ -102,4 +102,16 @@ def load_sample(path: str | os.PathLike[str] | None = None) -> SampleData:
     >>> data["orders"].dtypes["order_date"]               # doctest: +SKIP
     dtype('<M8[ns]')
     """
-    return SampleData(sample_dir(path))
+    return DataFolder(sample_dir(path))
+
+
+def open_data(data_dir: str | os.PathLike[str] | None = None) -> DataFolder:
+    """The folder ``data_dir`` of your own tables (read through its mktkit.yaml), or the sample
+    company when it is None: what every report's ``data_dir`` parameter opens.
+
+    Examples
+    --------
+    >>> open_data().path == sample_dir()
+    True
+    """
+    return load_sample() if data_dir is None else load_data(data_dir)

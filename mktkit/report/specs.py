@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mktkit.data.sample import load_sample
+from mktkit.data.config import CONFIG_FILE as CONFIG
+from mktkit.data.sample import load_sample, open_data
 from mktkit.errors import InputError
 from mktkit.periods import MONTH_RE, WEEK_RE, iso_week, week_days
 from mktkit.strategy.mix import MarketingMix
@@ -103,7 +104,7 @@ _MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) i
 def _prepare_monthly(values: dict[str, Any]) -> Inputs:
     """The tables must be there, and the month and the region must exist in them."""
 
-    data = load_sample(values.get("data_dir"))
+    data = open_data(values.get("data_dir"))
     missing = [data.files[t].name for t in _MONTHLY_TABLES if not data.files[t].is_file()]
     if missing:
         raise InputError(
@@ -129,7 +130,7 @@ def _prepare_monthly(values: dict[str, Any]) -> Inputs:
             fix="use one of all, " + ", ".join(regions),
         )
     end = max(data["orders"]["order_date"].max(), cd["date"].max())
-    present = {name: p for name, p in data.files.items() if p.is_file()}
+    present = dict(data.inputs)
     if values.get("spark_events"):
         import importlib.util
 
@@ -162,8 +163,8 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
     SWOT.from_yaml(files["swot"])
     MarketingMix.from_yaml(files["marketing_mix"])
     # The tables the evidence is computed from (mktkit.strategy.evidence), where present.
-    data = load_sample(values.get("data_dir")).files
-    files |= {t: data[t] for t in ("channel_daily", "orders", "nps") if data[t].is_file()}
+    inputs = open_data(values.get("data_dir")).inputs
+    files |= {t: p for t, p in inputs.items() if t in ("channel_daily", "orders", "nps", CONFIG)}
     return Inputs(files=files)
 
 
@@ -174,7 +175,7 @@ def _prepare_strategy(values: dict[str, Any]) -> Inputs:
 def _open_tables(values: dict[str, Any], tables: tuple[str, ...], template: str) -> Any:
     """The data folder of ``values``, refused when a table the template needs is missing."""
 
-    data = load_sample(values.get("data_dir"))
+    data = open_data(values.get("data_dir"))
     missing = [data.files[t].name for t in tables if not data.files[t].is_file()]
     if missing:
         raise InputError(
@@ -211,7 +212,7 @@ def _prepare_weekly(values: dict[str, Any]) -> Inputs:
         )
     _check_region(values["region"], cd)
     end = max(data["orders"]["order_date"].max(), cd["date"].max()).date()
-    present = {name: p for name, p in data.files.items() if p.is_file()}
+    present = dict(data.inputs)
     # the brief reads the data as they stood at the week's end (mk.data_until)
     return Inputs(files=present, data_end=str(min(end, sunday)))
 
@@ -255,7 +256,7 @@ def _prepare_campaign(values: dict[str, Any]) -> Inputs:
             column="campaign",
             fix='give the campaign an id without spaces or any of \\ / : * ? " < > |',
         )
-    files = {t: data.files[t] for t in ("campaigns", "channel_daily")}
+    files = {t: p for t, p in data.inputs.items() if t in ("campaigns", "channel_daily", CONFIG)}
     return Inputs(files=files, data_end=str(last.date()))
 
 
@@ -345,3 +346,58 @@ TEMPLATES: dict[str, Template] = {
         prepare=_prepare_strategy,
     ),
 }
+
+
+#: template -> (tables it needs, {section: the further tables it needs}). A section whose
+#: tables a folder lacks is left out of the report; a template whose tables it lacks is refused.
+COVERAGE: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "monthly_review": (
+        _MONTHLY_TABLES,
+        {
+            "headline": (),
+            "revenue chart": (),
+            "KPIs": ("kpi_targets",),
+            "funnel": ("events",),
+            "channels": (),
+            "budget": (),
+            "customers": (),
+            "NPS": ("nps",),
+            "experiments": ("experiments",),
+            "anomalies": (),
+            "findings": (),
+        },
+    ),
+    "weekly_brief": (
+        _MONTHLY_TABLES,
+        {"pace": ("kpi_targets",), "anomalies": (), "charts": (), "findings": ()},
+    ),
+    "campaign_review": (
+        ("campaigns", "channel_daily"),
+        {"goal": (), "before and after": (), "split": (), "lessons": ()},
+    ),
+    # the folder's swot.yaml and marketing_mix.yaml, else the sample company's
+    "strategy_workshop": ((), {"SWOT": (), "TOWS": (), "IFE, EFE, IE": (), "SPACE": (), "mix": ()}),
+}
+
+
+def coverage(present: set[str]) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """What each template can show from the tables ``present``: (the tables it lacks to render
+    at all, the sections it shows, the sections left out with the tables that would add them).
+
+    Examples
+    --------
+    >>> lacks, shown, left_out = coverage({"orders", "channel_daily"})["monthly_review"]
+    >>> lacks, "funnel" in shown, left_out[:2]
+    ([], False, ['KPIs: no kpi_targets', 'funnel: no events'])
+    """
+    out = {}
+    for name, (needs, sections) in COVERAGE.items():
+        lacks = [t for t in needs if t not in present]
+        shown = [s for s, tables in sections.items() if not lacks and set(tables) <= present]
+        left_out = [
+            f"{s}: no " + ", ".join(t for t in tables if t not in present)
+            for s, tables in sections.items()
+            if not set(tables) <= present
+        ]
+        out[name] = (lacks, shown, left_out)
+    return out

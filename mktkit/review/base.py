@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mktkit.data.sample import load_sample
+from mktkit.data.sample import open_data
 from mktkit.review.section import Section
 from mktkit.style import use_theme
 
@@ -25,7 +25,8 @@ class Review:
     lang : {"zh", "en"}
         The report language.
     data_dir : path, optional
-        A folder of tables (default: the sample company).
+        A folder of your own tables, read through its mktkit.yaml (default: the sample
+        company).
     data : mapping, optional
         Tables already opened (instead of ``data_dir``).
     """
@@ -33,7 +34,7 @@ class Review:
     def __init__(self, lang: str, *, data_dir: Any = None, data: Any = None) -> None:
         use_theme(lang)
         self.lang = lang
-        self.data = load_sample(data_dir) if data is None else data
+        self.data = open_data(data_dir) if data is None else data
 
     def section(self) -> Section:
         """A new, empty section in the review's language."""

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from mktkit.data.folder import SAMPLE_FILES
 from mktkit.data.sample import sample_dir
+from mktkit.data.yamlfile import load_yaml
 from mktkit.errors import InputError
 from mktkit.i18n import LANGS
 
@@ -291,25 +291,16 @@ def listed(value: Any, problems: Problems, where: str) -> list[Any]:
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file; a missing file or a syntax error is an :class:`InputError`.
+    """Parse a YAML file with the kit's limits (:func:`mktkit.data.yamlfile.load_yaml`: no
+    aliases, no deep nesting, no key given twice); a missing file or a syntax error is an
+    :class:`InputError` naming its line.
 
     Examples
     --------
     >>> read_yaml(sample_file("swot"))["company"]
     {'en': 'Lumi Home', 'zh': '拾光家居'}
     """
-    if not path.is_file():
-        raise InputError(f"file not found: {path}", fix="check the path")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise InputError(
-            f"{path.name} is not valid YAML{at}: {getattr(exc, 'problem', exc)}",
-            table=path.name,
-            fix="fix the YAML syntax there",
-        ) from None
+    return load_yaml(path)
 
 
 def sample_file(key: str) -> Path:
