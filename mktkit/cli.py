@@ -87,7 +87,13 @@ def render(
     params |= {k: str(v) for k, v in files.items() if v is not None}
     try:
         for name, values in _parse_grid(param or []).items():
-            params[name] = ",".join(values)
+            if len(values) != 1:
+                raise InputError(
+                    f"{name} is given {len(values)} values: {', '.join(map(repr, values))}",
+                    column=name,
+                    fix="render takes one value per parameter; for several, use mktkit batch",
+                )
+            params[name] = values[0]
         folder = render_report(
             template, out_dir=out_dir, force=force, pdf=pdf, timeout=timeout, **params
         )
@@ -112,7 +118,14 @@ def _parse_grid(items: list[str]) -> dict[str, list[str]]:
                 column="grid",
                 fix="write e.g. month=2026-09,2026-10 region=all,east lang=zh,en",
             )
-        grid[name] = [v for v in values.split(",") if v]
+        parts = values.split(",")
+        if any(not v.strip() for v in parts):
+            raise InputError(
+                f"{item!r} has an empty value",
+                column="grid",
+                fix="write the values without empty ones between commas, e.g. region=all,east",
+            )
+        grid[name] = parts
     return grid
 
 

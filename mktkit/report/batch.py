@@ -75,12 +75,17 @@ def _batch_one(template: str, params: dict[str, Any], out_dir: str, force: bool)
     km = _worker_kernel()
     try:
         path, reused = render_one(template, out_dir, None, 600, force, params, km=km)
-    except (InputError, RenderError) as exc:
-        if isinstance(exc, RenderError) and km.has_kernel:
+    except Exception as exc:  # one item's failure, whatever it is, never stops the batch
+        if not isinstance(exc, InputError) and km.has_kernel:
             # A failed or stuck cell may leave the kernel busy or odd: start the next afresh.
             km.shutdown_kernel(now=True)
             _WORKER_KERNEL = None
-        return BatchItem(params, "failed", None, str(exc), time.perf_counter() - started)
+        message = (
+            str(exc)
+            if isinstance(exc, InputError | RenderError)
+            else (f"unexpected {type(exc).__name__}: {exc}")
+        )
+        return BatchItem(params, "failed", None, message, time.perf_counter() - started)
     status = "reused" if reused else "rendered"
     return BatchItem(params, status, path, "", time.perf_counter() - started)
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 from mktkit.i18n import label, labels
-from mktkit.report.specs import Template
+from mktkit.report.specs import PATH_PARAMS, Template
 from mktkit.style import EMBEDDED_FAMILY, font_face_css, open_cjk_font
 
 
@@ -108,11 +109,17 @@ def _page(
     lab = labels(lang)
     esc = html.escape
     title = lab.get(spec.name, spec.name)
-    # Names and values in the reader's language (codes such as regions are translated).
+    # Names and values in the reader's language (codes such as regions are translated). A
+    # file is named by its name, a data folder not at all: where the data lie on this machine
+    # is no part of the report (the footer's fingerprint identifies them by content).
+    shown = {
+        k: (Path(v).name if k in PATH_PARAMS else v)
+        for k, v in values.items()
+        if v is not None and k not in ("lang", "data_dir")
+    }
     params = "".join(
         f"<div><dt>{esc(str(label(k, lang)))}</dt><dd>{esc(str(label(v, lang)))}</dd></div>"
-        for k, v in values.items()
-        if v is not None and k != "lang"
+        for k, v in shown.items()
     )
     versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in manifest["versions"].items())
     html_lang = "zh-CN" if lang == "zh" else "en"

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from mktkit.report.specs import Inputs, Template
+from mktkit.report.specs import PATH_PARAMS, Inputs, Template
 
 VERSIONED = (
     "mktkit",
@@ -59,16 +59,36 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _relative(path: Path, folder: Path | None) -> str:
+    """``path`` relative to the data folder when it is inside it, else its file name."""
+    if folder is not None:
+        try:
+            return path.resolve().relative_to(folder.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
 def build_manifest(
     spec: Template, values: dict[str, Any], template_path: Path, found: Inputs
 ) -> dict[str, Any]:
+    """The manifest of a report: what determines it, and its fingerprint.
+
+    Inputs are named by their path relative to the data folder and identified by their
+    SHA-256; the parameters that are paths (``data_dir``, ``swot``, ``mix``) count by the
+    content they point to, not by where it lies: the same data copied to two folders give the
+    same fingerprint and the same ``report.html``. Where they lie is kept outside the
+    fingerprint (``sources``), for the record.
+    """
+    folder = Path(values["data_dir"]) if values.get("data_dir") else None
     inputs = {
-        name: {"path": str(p), "sha256": sha256(p)} for name, p in sorted(found.files.items())
+        name: {"path": _relative(p, folder), "sha256": sha256(p)}
+        for name, p in sorted(found.files.items())
     }
     determined = {
         "template": spec.name,
         "template_sha256": sha256(template_path),
-        "parameters": values,
+        "parameters": {k: v for k, v in values.items() if k not in PATH_PARAMS},
         "inputs": {k: v["sha256"] for k, v in inputs.items()},
         "versions": versions(),
         "data_end": found.data_end,
@@ -77,6 +97,7 @@ def build_manifest(
     return {
         **determined,
         "inputs": inputs,
+        "sources": {k: values[k] for k in PATH_PARAMS if values.get(k)},
         "fingerprint": hashlib.sha256(canonical).hexdigest(),
     }
 

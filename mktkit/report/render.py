@@ -50,7 +50,7 @@ from mktkit.report.execute import RenderError, execute
 from mktkit.report.export import ExportParts, export_html
 from mktkit.report.manifest import build_manifest, published_fingerprint
 from mktkit.report.pdf import print_pdf, require_chromium
-from mktkit.report.publish import make_staging, publish
+from mktkit.report.publish import clean_stale, make_staging, publish, report_lock
 from mktkit.report.specs import TEMPLATES, TEMPLATES_DIR, Template
 
 REPORTS_DIR = Path("reports")
@@ -174,15 +174,35 @@ def render_one(
     out.mkdir(parents=True, exist_ok=True)
     name = spec.folder_name(values)
     final, failed = out / name, out / f"{name}.failed.ipynb"
-    manifest = build_manifest(spec, values, nb_in, found)
-    if (
-        not force
-        and found.reusable
-        and published_fingerprint(final) == manifest["fingerprint"]
-        and (not pdf or (final / "report.pdf").is_file())
-    ):
-        return final, True
-    staging = make_staging(out, name)
+    with report_lock(out, name):  # a second render of this report waits, then reuses
+        clean_stale(out, name)  # what a killed render of it left
+        manifest = build_manifest(spec, values, nb_in, found)
+        if (
+            not force
+            and found.reusable
+            and published_fingerprint(final) == manifest["fingerprint"]
+            and (not pdf or (final / "report.pdf").is_file())
+        ):
+            return final, True
+        _run(nb_in, out, final, failed, spec, values, manifest, timeout, pdf, km, started)
+        return final, False
+
+
+def _run(
+    nb_in: Path,
+    out: Path,
+    final: Path,
+    failed: Path,
+    spec: Template,
+    values: dict[str, Any],
+    manifest: dict,
+    timeout: int,
+    pdf: bool,
+    km: Any,
+    started: float,
+) -> None:
+    """Execute, export, write the manifest and publish, in a staging folder."""
+    staging = make_staging(out, final.name)
     ahead = _export_parts_ahead()
     try:
         t0 = time.perf_counter()
@@ -199,7 +219,6 @@ def render_one(
         )
         publish(staging, final)
         failed.unlink(missing_ok=True)
-        return final, False
     finally:
         # after a failure: the font is closed once the thread is done (export_html closes it)
         ahead.add_done_callback(lambda done: done.exception() or done.result().close())

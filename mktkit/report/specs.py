@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,30 @@ from mktkit.strategy.swot import SWOT
 
 #: The template notebooks, shipped inside the package.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+_UNSAFE_IN_FOLDER = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Parameters that name files or folders: their content is hashed into the manifest, and their
+#: place on this machine is named nowhere in the report.
+PATH_PARAMS = ("data_dir", "swot", "mix")
+
+
+def safe_part(value: Any) -> str:
+    """``value`` as a part of a report folder's name: as it is when it is safe there, else with
+    each unsafe character (path separators, ``: * ? " < > |``, blanks, a leading dot) replaced
+    by ``_`` and a short hash of the value added, so that two values never share a folder.
+
+    Examples
+    --------
+    >>> safe_part("east"), safe_part("华东"), safe_part("a/b")
+    ('east', '华东', 'a_b-3ec69c')
+    """
+    text = str(value)
+    if not _UNSAFE_IN_FOLDER.search(text) and not text.startswith(".") and text:
+        return text
+    cleaned = _UNSAFE_IN_FOLDER.sub("_", text).lstrip(".") or "_"
+    return f"{cleaned}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
 
 
 @dataclass(frozen=True)
@@ -55,7 +80,13 @@ class Param:
                 column=self.name,
                 fix=self.help,
             )
-        if self.pattern is not None and not self.pattern.match(value):
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise InputError(
+                f"{value!r} holds a line break or another control character",
+                column=self.name,
+                fix="give the value on one line, without control characters",
+            )
+        if self.pattern is not None and not self.pattern.fullmatch(value):
             raise InputError(f"{value!r} is not valid", column=self.name, fix=self.pattern_hint)
         if self.choices is not None and value not in self.choices:
             raise InputError(
@@ -95,7 +126,9 @@ class Template:
         return templates_dir / f"{self.name}.ipynb"
 
     def folder_name(self, values: Mapping[str, Any]) -> str:
-        return "-".join([self.name, *(str(values[p]) for p in self.name_parts)])
+        """The report folder's name: the template and the values of ``name_parts``, each made
+        safe in a file name (:func:`safe_part`)."""
+        return "-".join([self.name, *(safe_part(values[p]) for p in self.name_parts)])
 
 
 _MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) is optional
@@ -217,9 +250,6 @@ def _prepare_weekly(values: dict[str, Any]) -> Inputs:
     return Inputs(files=present, data_end=str(min(end, sunday)))
 
 
-_UNSAFE_IN_FOLDER = re.compile(r'[\\/:*?"<>|\s]')
-
-
 def _prepare_campaign(values: dict[str, Any]) -> Inputs:
     """campaigns and channel_daily must be there; the campaign must exist and have started."""
     data = _open_tables(values, ("campaigns", "channel_daily"), "campaign_review")
@@ -249,12 +279,6 @@ def _prepare_campaign(values: dict[str, Any]) -> Inputs:
             table="campaigns",
             column="channel",
             fix="use one of " + ", ".join(channels),
-        )
-    if _UNSAFE_IN_FOLDER.search(wanted) or wanted in (".", ".."):
-        raise InputError(
-            f"{wanted!r} cannot name a report folder",
-            column="campaign",
-            fix='give the campaign an id without spaces or any of \\ / : * ? " < > |',
         )
     files = {t: p for t, p in data.inputs.items() if t in ("campaigns", "channel_daily", CONFIG)}
     return Inputs(files=files, data_end=str(last.date()))
