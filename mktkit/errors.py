@@ -33,6 +33,14 @@ class RowSample(dict):
         self.total = len(self) if total is None else int(total)
 
 
+class RowList(list):
+    """The first offending rows (without values) of ``total`` rows in all."""
+
+    def __init__(self, items: Any = (), total: int | None = None) -> None:
+        super().__init__(items)
+        self.total = len(self) if total is None else int(total)
+
+
 class InputError(ValueError):
     """Bad input that the user can fix: names the table, column, rows and the fix.
 
@@ -63,9 +71,13 @@ class InputError(ValueError):
         self.problem = problem
         self.table = table
         self.column = column
-        self.rows = dict(rows) if isinstance(rows, Mapping) else (list(rows) if rows else [])
         #: how many rows are offending (``rows`` may keep only the first of them)
-        self.total_rows = max(getattr(rows, "total", 0), len(self.rows))
+        self.total_rows = max(getattr(rows, "total", 0), len(rows) if rows else 0)
+        self.rows: dict[Any, Any] | list[Any] = (
+            RowSample(rows, total=self.total_rows)
+            if isinstance(rows, Mapping)
+            else RowList(rows or [], total=self.total_rows)
+        )
         self.fix = fix
         self.problems = list(problems or [])
         super().__init__(self._message())

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any, ClassVar
 
@@ -39,7 +40,7 @@ from pandera.engines import numpy_engine, pandas_engine
 from pandera.errors import ParserError
 from pandera.typing import Series
 
-from mktkit.errors import InputError
+from mktkit.errors import MAX_ROWS_KEPT, InputError, RowList, RowSample
 
 __all__ = [
     "SCHEMAS",
@@ -785,17 +786,48 @@ def _cases(err: Any) -> pd.DataFrame:
     return cases[cases["index"].notna()]
 
 
-class _Collector:
+class ProblemList:
     """Groups failures by (column, check), keeping rows in order and one entry per problem."""
 
     def __init__(self, table: str) -> None:
         self.table = table
         self.found: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def add(self, column: str, check: str, problem: str, rows: dict[int, Any], fix: str) -> None:
-        entry = self.found.setdefault((column, check), {"problem": problem, "rows": {}, "fix": fix})
+    def add(
+        self,
+        column: str,
+        check: str,
+        problem: str,
+        rows: dict[int, Any],
+        fix: str,
+        total: int | None = None,
+        every: Any = None,
+    ) -> None:
+        """Record a problem's rows: at most :data:`MAX_ROWS_KEPT` are kept, all are counted
+        (``total``, when ``rows`` holds only the first of them); ``every`` row label, when
+        given, is kept too (the unreadable rows that a second pass leaves out)."""
+        entry = self.found.setdefault(
+            (column, check), {"problem": problem, "rows": {}, "fix": fix, "total": 0, "every": []}
+        )
+        if every is not None:
+            entry["every"].append(np.asarray(every, dtype="int64"))
+        before = len(entry["rows"])
         for row, value in rows.items():
+            if len(entry["rows"]) >= MAX_ROWS_KEPT:
+                break
             entry["rows"].setdefault(int(row), value)
+        added = len(entry["rows"]) - before
+        entry["total"] += max(total if total is not None else len(rows), added)
+
+    def rows_with(self, checks: tuple[str, ...]) -> np.ndarray:
+        """Every row label recorded (with ``every``) for the given checks, sorted."""
+        parts = [a for (_, chk), e in self.found.items() if chk in checks for a in e["every"]]
+        parts += [  # entries recorded without ``every`` keep all their rows
+            np.fromiter(e["rows"], dtype="int64")
+            for (_, chk), e in self.found.items()
+            if chk in checks and not e["every"]
+        ]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype="int64")
 
     def columns_with(self, check: str) -> set[str]:
         return {col for col, chk in self.found if chk == check}
@@ -803,11 +835,13 @@ class _Collector:
     def errors(self) -> list[InputError]:
         out = []
         for (col, _), e in self.found.items():
-            rows = dict(sorted(e["rows"].items()))
-            shown = list(rows) if all(v is None for v in rows.values()) else rows  # empty cells
+            total = max(e["total"], len(e["rows"]))
+            rows: Any = RowSample(sorted(e["rows"].items()), total=total)
+            if all(v is None for v in rows.values()):  # empty cells: the rows alone
+                rows = RowList(rows, total=total)
             out.append(
                 InputError(
-                    e["problem"], table=self.table, column=col or None, rows=shown, fix=e["fix"]
+                    e["problem"], table=self.table, column=col or None, rows=rows, fix=e["fix"]
                 )
             )
         return out
@@ -817,8 +851,8 @@ def collect_problems(
     exc: pa.errors.SchemaErrors,
     schema: str | type[pa.DataFrameModel],
     data: pd.DataFrame,
-    into: _Collector | None = None,
-) -> _Collector:
+    into: ProblemList | None = None,
+) -> ProblemList:
     """Sort pandera's lazy failure cases into one problem per column and check.
 
     ``schema`` is the table name or model that raised ``exc``; ``data`` is the frame as given
@@ -831,7 +865,7 @@ def collect_problems(
 
     model = schema_model(schema)
     table = table_name(model)
-    found = into if into is not None else _Collector(table)
+    found = into if into is not None else ProblemList(table)
     shown = exc.data if isinstance(exc.data, pd.DataFrame) else data  # coerced where it could be
     schema = model.to_schema()
     meta = table_meta(model)
@@ -844,15 +878,18 @@ def collect_problems(
             cases = cases[cases["failure_case"].notna()]  # empty cells: reported as empty
             if len(cases) and column is not None:
                 dtype = _dtype_name(schema.columns[column])
+                kept = cases.head(MAX_ROWS_KEPT)
                 found.add(
                     column,
                     "type",
                     _type_problem(dtype),
                     {
                         r: _plain(v)
-                        for r, v in zip(cases["index"], cases["failure_case"], strict=True)
+                        for r, v in zip(kept["index"], kept["failure_case"], strict=True)
                     },
                     fix_hint(model, column, "type"),
+                    total=len(cases),
+                    every=cases["index"],
                 )
         elif reason == R.SERIES_CONTAINS_NULLS:
             cases = _cases(err)
@@ -860,20 +897,15 @@ def collect_problems(
                 column,
                 "empty",
                 "is empty",
-                dict.fromkeys(cases["index"]),
+                dict.fromkeys(cases["index"].head(MAX_ROWS_KEPT)),
                 fix_hint(model, column, "empty"),
+                total=len(cases),
+                every=cases["index"],
             )
         elif reason == R.DUPLICATES:
             keys = list(schema.unique) if schema.unique else [column]
-            rows = sorted({int(i) for i in _cases(err)["index"]})
-            values = {r: ", ".join(str(_plain(v)) for v in shown.loc[r, keys]) for r in rows}
-            found.add(
-                ", ".join(keys),
-                "unique",
-                "duplicate key: these rows repeat the same " + ", ".join(keys),
-                values,
-                fix_hint(model, None, "unique"),
-            )
+            rows = np.unique(_cases(err)["index"].to_numpy(dtype="int64"))  # sorted
+            _add_duplicates(found, model, shown, keys, rows)
         elif reason == R.COLUMN_NOT_IN_DATAFRAME:
             later.append(err)  # reported once for all missing columns, below
         else:
@@ -895,8 +927,68 @@ def collect_problems(
     return found
 
 
+def _add_duplicates(
+    found: ProblemList,
+    model: type[pa.DataFrameModel],
+    data: pd.DataFrame,
+    keys: list[str],
+    rows: np.ndarray,
+) -> None:
+    """Record the rows (sorted labels) that repeat a key, with their key values."""
+    first = rows[:MAX_ROWS_KEPT]  # a file of a million repeats is shown by its first rows
+    text = data.loc[first, keys].map(lambda v: str(_plain(v))).agg(", ".join, axis=1)
+    found.add(
+        ", ".join(keys),
+        "unique",
+        "duplicate key: these rows repeat the same " + ", ".join(keys),
+        dict(zip(first.tolist(), text.tolist(), strict=True)),
+        fix_hint(model, None, "unique"),
+        total=len(rows),
+    )
+
+
+def without_key(model: type[pa.DataFrameModel]) -> tuple[pa.DataFrameSchema, list[str]]:
+    """The model's schema without its key check, and the key columns.
+
+    pandera reports a duplicated key by reshaping one failure case per cell, which takes minutes
+    for a file whose million rows all repeat; :func:`add_duplicate_keys` finds the same rows
+    with one ``duplicated`` call on the coerced table.
+    """
+    cached = _WITHOUT_KEY.get(model)
+    if cached is None:
+        schema = model.to_schema()
+        keys = list(schema.unique or [])
+        bare = copy.copy(schema)
+        bare.unique = None
+        cached = _WITHOUT_KEY[model] = (bare, keys)
+    return cached
+
+
+_WITHOUT_KEY: dict[type, tuple[pa.DataFrameSchema, list[str]]] = {}
+
+
+def add_duplicate_keys(
+    found: ProblemList, model: type[pa.DataFrameModel], data: pd.DataFrame, keys: list[str]
+) -> bool:
+    """Record the rows of ``data`` (coerced, 1-based index) that repeat a key; True if any.
+
+    Rows repeat a key when their key columns are equal (all their occurrences are reported, as
+    pandera's ``unique`` does).
+    """
+    if not keys or not set(keys) <= set(data.columns):
+        return False
+    # rows with an empty key are reported as empty, not as repeats of each other
+    repeated = (
+        data.duplicated(subset=keys, keep=False) & data[keys].notna().all(axis=1)
+    ).to_numpy()
+    if not repeated.any():
+        return False
+    _add_duplicates(found, model, data, keys, data.index.to_numpy()[repeated].astype("int64"))
+    return True
+
+
 def _add_check_failure(
-    found: _Collector,
+    found: ProblemList,
     err: Any,
     model: type[pa.DataFrameModel],
     schema: pa.DataFrameSchema,
@@ -934,19 +1026,22 @@ def _add_check_failure(
             info["column"],
             name,
             info["problem"],
-            {r: {c: _plain(data.loc[r, c]) for c in info["columns"]} for r in rows},
+            {r: {c: _plain(data.loc[r, c]) for c in info["columns"]} for r in rows[:MAX_ROWS_KEPT]},
             info["fix"],
+            total=len(rows),
         )
         return
     key = _CHECK_KEYS.get(name, name)
     rule = _rule_text(check)
     problem = "is negative" if rule == "at least 0" else f"must be {rule}"
+    kept = cases.head(MAX_ROWS_KEPT)
     found.add(
         column,
         key,
         problem,
-        {r: _plain(v) for r, v in zip(cases["index"], cases["failure_case"], strict=True)},
+        {r: _plain(v) for r, v in zip(kept["index"], kept["failure_case"], strict=True)},
         fix_hint(model, column, key),
+        total=len(cases),
     )
 
 
@@ -980,7 +1075,7 @@ def input_error_from(
     return build_error(collect_problems(exc, schema, data))
 
 
-def build_error(found: _Collector) -> InputError:
+def build_error(found: ProblemList) -> InputError:
     """The single InputError for the problems collected (see :func:`input_error_from`).
 
     With one problem the error is that problem (its ``column``, ``rows`` and ``fix`` are set);

@@ -696,3 +696,54 @@ def test_a_users_own_model_gets_the_same_messages(valid_tables):
         ("items", "must be at least 1"): {3: 0},
     }
     assert "write items as int64 values" in str(err)
+
+
+def test_a_table_of_repeats_keeps_the_first_rows_and_counts_them_all():
+    # 3,000 rows that all repeat one of 1,500 order ids; the error keeps 100 rows, counts 3,000
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "order_id": [f"O{i // 2:05d}" for i in range(n)],
+            "customer_id": "C1",
+            "order_date": "2026-10-01",
+            "region": "east",
+            "channel": "search",
+            "amount": "10.00",
+        }
+    )
+    err = refuse(df, "orders")
+    assert err.column == "order_id"
+    assert err.total_rows == n
+    assert list(err.rows) == list(range(1, 101))
+    assert err.rows[99] == "O00049"  # row 99 is the 98th from 0: id 49
+    assert "and 2995 more" in str(err)
+
+
+def test_unreadable_rows_beyond_the_kept_ones_are_left_out_of_the_second_pass():
+    # 300 unreadable scores, then one score of 11: found once, not hidden by the cap on rows
+    scores = ["abc"] * 300 + ["11", "5"]
+    df = pd.DataFrame(
+        {
+            "response_id": [f"r{i}" for i in range(len(scores))],
+            "date": "2026-10-01",
+            "region": "east",
+            "score": scores,
+            "comment": None,
+        }
+    )
+    err = refuse(df, "nps")
+    found = {p.problem: p for p in err.problems}
+    assert set(found) == {"cannot be read as a whole number", "must be at most 10"}
+    assert found["cannot be read as a whole number"].total_rows == 300
+    assert len(found["cannot be read as a whole number"].rows) == 100
+    assert found["must be at most 10"].rows == {301: 11}
+    assert found["must be at most 10"].total_rows == 1
+
+
+def test_empty_keys_are_reported_as_empty_not_as_repeats(valid_tables):
+    df = valid_tables["orders"].copy()
+    df["order_id"] = [None, None, "x"]
+    err = refuse(df, "orders")
+    assert [(p.column, p.problem, p.rows) for p in err.problems] == [
+        ("order_id", "is empty", [1, 2])
+    ]

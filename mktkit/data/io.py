@@ -36,12 +36,15 @@ from mktkit.data.yamlfile import load_yaml
 from mktkit.errors import InputError
 from mktkit.schemas import (
     SCHEMAS,
+    ProblemList,
+    add_duplicate_keys,
     build_error,
     collect_problems,
     pa,
     schema_model,
     table_meta,
     table_name,
+    without_key,
 )
 
 __all__ = ["read_table", "read_yaml", "validate"]
@@ -134,33 +137,37 @@ def validate(
         notes = df.attrs.get("notes", [])
     # row labels 1..n so that pandera's failure cases carry the row numbers users see
     work = df.set_axis(pd.RangeIndex(1, len(df) + 1), axis=0)
+    schema, keys = without_key(model)  # keys are checked below, on the coerced table
     try:
-        out = model.validate(work, lazy=True)
+        out = schema.validate(work, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise _error(exc, model, work) from None
+        raise _error(exc, model, work, keys) from None
+    found = ProblemList(table)
+    if add_duplicate_keys(found, model, out, keys):
+        raise build_error(found)
     out = out.set_axis(df.index, axis=0)
     out.attrs["notes"] = notes
     return out
 
 
 def _error(
-    exc: pa.errors.SchemaErrors, model: type[pa.DataFrameModel], work: pd.DataFrame
+    exc: pa.errors.SchemaErrors,
+    model: type[pa.DataFrameModel],
+    work: pd.DataFrame,
+    keys: list[str],
 ) -> InputError:
     """Every problem: a second pass without the unreadable rows finds the value problems that
     pandera cannot check on a column that did not convert (e.g. a score of 11 next to 'abc')."""
+    schema, _ = without_key(model)
     found = collect_problems(exc, model, work)
-    unreadable = sorted(
-        {
-            row
-            for (_, check), e in found.found.items()
-            if check in ("type", "empty")
-            for row in e["rows"]
-        }
-    )
+    unreadable = found.rows_with(("type", "empty"))
     missing = any(check == "missing" for _, check in found.found)
-    if unreadable and not missing and len(unreadable) < len(work):
+    if not missing:
+        coerced = exc.data if isinstance(exc.data, pd.DataFrame) else work
+        add_duplicate_keys(found, model, coerced, keys)
+    if len(unreadable) and not missing and len(unreadable) < len(work):
         try:
-            model.validate(work.drop(index=unreadable), lazy=True)
+            schema.validate(work.drop(index=unreadable), lazy=True)
         except pa.errors.SchemaErrors as exc2:
             rest = collect_problems(exc2, model, work)
             # checks over groups of rows (shares summing to 1) are void once rows are left out
@@ -168,7 +175,7 @@ def _error(
             whole = {name for name, info in checks.items() if info.get("whole_table")}
             for (column, check), e in rest.found.items():
                 if check not in whole:
-                    found.add(column or "", check, e["problem"], e["rows"], e["fix"])
+                    found.add(column or "", check, e["problem"], e["rows"], e["fix"], e["total"])
     return build_error(found)
 
 

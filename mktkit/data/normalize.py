@@ -159,13 +159,16 @@ def _dates(values: pd.Series, table: str, column: str, timezone: str, notes: lis
         raise _numbers_as_dates(values, values.notna().to_numpy(), table, column)
     if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
         return values
-    text = values.where(values.map(lambda v: isinstance(v, str)), None)
-    text = text.astype("str").str.strip().where(text.notna())
+    if isinstance(values.dtype, pd.StringDtype):  # text as read: pyarrow's string kernels
+        text = values.str.strip()
+    else:
+        text = values.where(values.map(lambda v: isinstance(v, str)), None)
+        text = text.astype("str").str.strip().where(text.notna())
     digits = text.str.fullmatch(_DIGITS).fillna(False).to_numpy(bool)
     if digits.any():
         raise _numbers_as_dates(pd.to_numeric(text.where(digits), errors="coerce"), digits,
                                 table, column)  # fmt: skip
-    with_offset = text.str.contains(_OFFSET, na=False).to_numpy(bool)
+    with_offset = text.str.contains(_OFFSET.pattern, regex=True, na=False).to_numpy(bool)
     if not with_offset.any():
         return values
     stamps = pd.to_datetime(text[with_offset], format="ISO8601", utc=True, errors="coerce")
