@@ -113,7 +113,11 @@ def _campaigns(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             fix="give every campaign its own id",
         )
     df["start"] = date_column(df, "start", table=_TABLE).dt.normalize()
-    df["end"] = date_column(df, "end", table=_TABLE).dt.normalize()
+    df["open_end"] = _open_ends(df["end"])
+    # open ends parse as their start (so rows keep their numbers in messages), then are NaT
+    stand_in = df.assign(end=df["end"].where(~df["open_end"], df["start"]))
+    ends = date_column(stand_in, "end", table=_TABLE).dt.normalize()
+    df["end"] = ends.where(~df["open_end"]).astype("datetime64[ns]")
     swapped = df["end"] < df["start"]
     if swapped.any():
         raise InputError(
@@ -137,6 +141,12 @@ def _campaigns(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             fix="use one of " + ", ".join(GOAL_METRICS),
         )
     return df
+
+
+def _open_ends(end: pd.Series) -> pd.Series:
+    """Which campaigns run with no end date: an empty ``end`` or ``9999-12-31``."""
+    text = end.map(lambda v: str(v).strip()[:10] if pd.notna(v) else "")
+    return (text.isin(["", "9999-12-31"]) | end.isna()).astype(bool)
 
 
 def _channel_daily(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -184,12 +194,14 @@ def _span(a: pd.Timestamp, b: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp,
 
 
 def _windows(c: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> dict[str, tuple]:
-    """Before, during and after of a campaign, each (start, end, days) cut to the data."""
+    """Before, during and after of a campaign, each (start, end, days) cut to the data; a
+    campaign with no end date runs to the data's last day and has no after."""
     day = pd.Timedelta(days=1)
-    during = _span(max(c["start"], first), min(c["end"], last))
+    end = last if c["open_end"] else c["end"]
+    during = _span(max(c["start"], first), min(end, last))
     n = during[2]
     before = _span(max(c["start"] - n * day, first), c["start"] - day)
-    after = _span(c["end"] + day, min(c["end"] + n * day, last))
+    after = _span(end + day, min(end + n * day, last))
     return {"before": before, "during": during, "after": after}
 
 
@@ -287,6 +299,11 @@ def campaign_results(
         revenue, orders, new_customers, roas, cpa and cac over the campaign's days.
         ``attrs``: data_start, data_end, definition.
 
+        A campaign with no end date (``end`` empty or ``9999-12-31``) is ``running`` to the
+        data's last day: its ``end`` and ``total_days`` are empty, and so are the figures that
+        need an end (expected_to_date, pace, projected, projected_attainment,
+        required_daily); its budget_to_date is the whole budget.
+
     Raises
     ------
     InputError
@@ -345,6 +362,8 @@ def _results(camps: pd.DataFrame, cd: pd.DataFrame) -> pd.DataFrame:
     targets = pd.DataFrame(
         [{k: r[k] for k in ("campaign_id", "metric", "target", "start", "end")} for r in records]
     )
+    # an open end is measured to the data's last day: the pace needs an end and is left empty
+    targets["end"] = targets["end"].fillna(last)
     targets["direction"] = [r["direction"] for r in records]
     ratios = frozenset(GOAL_RATIOS)
     att = kpi_attainment(
@@ -354,9 +373,11 @@ def _results(camps: pd.DataFrame, cd: pd.DataFrame) -> pd.DataFrame:
     for r, (_, c) in zip(records, camps.iterrows(), strict=True):
         a = att.loc[c["campaign_id"]]
         s = r["_sums"]
-        total = (c["end"] - c["start"]).days + 1
+        open_end = bool(c["open_end"])
+        total = np.nan if open_end else (c["end"] - c["start"]).days + 1
         elapsed = int(a["elapsed_days"]) if r["_state"] == "ok" else 0
-        running = r["_state"] == "ok" and c["end"] > last
+        running = r["_state"] == "ok" and (open_end or c["end"] > last)
+        paced = elapsed and not open_end
         if r["_state"] == "not_started":
             status = "not_started"
         elif r["_state"] == "before":
@@ -367,7 +388,8 @@ def _results(camps: pd.DataFrame, cd: pd.DataFrame) -> pd.DataFrame:
             status = "no_data"
         else:
             status = "met" if a["attainment"] >= 1 else "missed"
-        budget_to_date = c["budget"] * elapsed / total
+        # no end, no share of the days: the whole budget is what may be spent so far
+        budget_to_date = c["budget"] if open_end else c["budget"] * elapsed / total
         out.append(
             {
                 "campaign_id": c["campaign_id"],
@@ -383,11 +405,11 @@ def _results(camps: pd.DataFrame, cd: pd.DataFrame) -> pd.DataFrame:
                 "goal_value": c["goal_value"],
                 "actual": a["actual"],
                 "attainment": a["attainment"],
-                "expected_to_date": a["expected_to_date"] if elapsed else np.nan,
-                "pace": a["pace"] if elapsed else np.nan,
-                "projected": a["projected"] if elapsed else np.nan,
-                "projected_attainment": a["projected_attainment"] if elapsed else np.nan,
-                "required_daily": a["required_daily"] if running else np.nan,
+                "expected_to_date": a["expected_to_date"] if paced else np.nan,
+                "pace": a["pace"] if paced else np.nan,
+                "projected": a["projected"] if paced else np.nan,
+                "projected_attainment": a["projected_attainment"] if paced else np.nan,
+                "required_daily": a["required_daily"] if running and not open_end else np.nan,
                 "budget": c["budget"],
                 "budget_to_date": budget_to_date,
                 "spend": s["spend"],

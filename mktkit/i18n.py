@@ -283,6 +283,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "not_started": ("Not started", "未开始"),
         "before_data": ("Starts before the data", "早于数据起始日"),
         "elapsed_days": ("Days elapsed", "已进行天数"),
+        "no_end_date": ("no end date", "未设结束日期"),
+        "no_nps_answers": ("No survey answers", "没有问卷回答"),
         "total_days": ("Days planned", "计划天数"),
         "budget_to_date": ("Budget to date", "截至目前预算"),
         "budget_used": ("Budget used", "预算使用率"),

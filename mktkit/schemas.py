@@ -201,9 +201,16 @@ class WholeNumber(_Exact, numpy_engine.Int64):
         return "whole number"
 
 
+#: The largest number (in size) of a :class:`Number` column. Sums of money stay exact to the
+#: cent in float64 up to about 9e13 and in DuckDB's DECIMAL(38, 9) up to 1e29; a value of
+#: 1e308 would be accepted and then overflow the exact sums.
+LARGEST = 1e15
+
+
 @dtypes.immutable
 class Number(_Exact, numpy_engine.Float64):
-    """``float64`` from numbers or numeric text; refuses other text and infinities."""
+    """``float64`` from numbers or numeric text; refuses other text, infinities and values
+    beyond :data:`LARGEST` in size."""
 
     what: ClassVar[str] = "numbers"
     _base: ClassVar[Any] = numpy_engine.Float64()
@@ -211,14 +218,42 @@ class Number(_Exact, numpy_engine.Float64):
     def _parse(self, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
         num = _as_numbers(s)
         values = num.to_numpy()
-        bad = (np.isnan(values) & s.notna().to_numpy()) | np.isinf(values)
+        with np.errstate(invalid="ignore"):  # NaN of text that is no number: not <= LARGEST
+            bad = s.notna().to_numpy() & ~(np.abs(values) <= LARGEST)
         return num, bad
 
     def coerce_value(self, value: Any) -> Any:
-        return np.float64(_scalar_number(value))
+        number = _scalar_number(value)
+        if abs(number) > LARGEST:
+            raise ValueError(f"beyond 10^15 in size: {value!r}")
+        return np.float64(number)
 
     def __str__(self) -> str:
         return "number"
+
+
+#: The days a ``datetime64[ns]`` column holds (pandas' nanosecond range, 1677-09-21 to
+#: 2262-04-11, cut to whole years); dates beyond are refused with their rows.
+FIRST_DAY = pd.Timestamp("1678-01-01")
+LAST_DAY = pd.Timestamp("2261-12-31 23:59:59.999999")
+
+
+def _outside_ns(values: pd.Series) -> np.ndarray:
+    """Which datetimes (any unit, naive) lie outside :data:`FIRST_DAY` .. :data:`LAST_DAY`."""
+    if not pd.api.types.is_datetime64_dtype(values.dtype):
+        return np.zeros(len(values), dtype=bool)
+    unit = np.datetime_data(values.dtype)[0]
+    raw = values.to_numpy()
+    lo = np.datetime64(FIRST_DAY.to_datetime64(), unit)
+    hi = np.datetime64(LAST_DAY.to_datetime64(), unit)
+    return ~np.isnat(raw) & ((raw < lo) | (raw > hi))
+
+
+def _to_ns(values: pd.Series, outside: np.ndarray) -> pd.Series:
+    """``values`` as ``datetime64[ns]``, the ``outside`` ones as NaT (they would overflow)."""
+    if outside.any():
+        values = values.mask(outside)
+    return values.astype("datetime64[ns]")
 
 
 @dtypes.immutable
@@ -231,7 +266,8 @@ class IsoDateTime(_Exact, pandas_engine.DateTime):
     def _parse(self, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
         present = s.notna().to_numpy()
         if pd.api.types.is_datetime64_dtype(s.dtype):  # naive already: only the unit changes
-            return s.astype("datetime64[ns]"), np.zeros(len(s), dtype=bool)
+            outside = _outside_ns(s)
+            return _to_ns(s, outside), outside
         if isinstance(s.dtype, pd.DatetimeTZDtype):  # an offset would be silently dropped
             return s, present
         if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:
@@ -243,13 +279,17 @@ class IsoDateTime(_Exact, pandas_engine.DateTime):
             text = s[is_text].astype("str").str.strip()
             # a whole day at least: ISO 8601 also reads "2026-10" and "2026" as their first day
             text = text.where(text.str.match(r"\d{4}-\d{2}-\d{2}"))
-            parsed[is_text] = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            got = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            parsed[is_text] = _to_ns(got, _outside_ns(got))  # years 1678..2261 only
         other = ~is_text & present
         if other.any():  # datetime / date objects, e.g. from Excel or DuckDB; never numbers
             values = s[other].astype(object)
             dated = values.map(lambda v: isinstance(v, dt.date)).to_numpy(dtype=bool)
             got = pd.to_datetime(values.where(dated), errors="coerce")
-            parsed[other] = got if not isinstance(got.dtype, pd.DatetimeTZDtype) else pd.NaT
+            if isinstance(got.dtype, pd.DatetimeTZDtype):
+                parsed[other] = pd.NaT
+            else:
+                parsed[other] = _to_ns(got, _outside_ns(got))
         bad = parsed.isna().to_numpy() & present
         return parsed, bad
 
@@ -550,7 +590,11 @@ class Campaigns(_Table):
     name: Series[str] = _col("campaign name")
     channel: Series[str] = _col("main channel of the campaign")
     start: Series[IsoDateTime] = _col("first day of the campaign")
-    end: Series[IsoDateTime] = _col("last day of the campaign (on or after start)")
+    end: Series[IsoDateTime] = _col(
+        "last day of the campaign (on or after start); empty or 9999-12-31 while it runs with "
+        "no end date",
+        nullable=True,
+    )
     budget: Series[Number] = _col("planned budget, CNY", ge=0, fix=_never_negative("budget"))
     goal_metric: Series[str] = _col("metric the campaign is judged on, e.g. revenue")
     goal_value: Series[Number] = _col(
@@ -612,6 +656,39 @@ def _dtype_name(column: pa.Column) -> str:
     if name in _TYPE_FIX:
         return name
     return "text" if name.startswith(("str", "string")) else name
+
+
+_RANGE_PROBLEM = {
+    "date": f"is outside the dates the kit can hold ({FIRST_DAY.date()} to {LAST_DAY.date()})",
+    "timestamp": f"is outside the times the kit can hold ({FIRST_DAY.date()} to {LAST_DAY.date()})",
+    "number": "is beyond 10^15 in size: too large to be summed exactly",
+}
+
+
+def _far_values(dtype: str, values: pd.Series) -> np.ndarray:
+    """Which failure cases are readable values out of range rather than unreadable ones."""
+    if dtype in ("date", "timestamp"):
+        return _far_dates(values)
+    if dtype == "number":
+        with np.errstate(invalid="ignore"):
+            num = _as_numbers(values.reset_index(drop=True)).to_numpy()
+            return np.isfinite(num) & (np.abs(num) > LARGEST)
+    return np.zeros(len(values), dtype=bool)
+
+
+def _far_dates(values: pd.Series) -> np.ndarray:
+    """Which failure cases of a date column are whole dates beyond :data:`FIRST_DAY` ..
+    :data:`LAST_DAY` (``'9999-12-31'``, a datetime of 2300), not unreadable text."""
+    values = values.reset_index(drop=True)
+    text = values.map(lambda v: v.strip() if isinstance(v, str) else None)
+    text = text.where(text.str.match(r"\d{4}-\d{2}-\d{2}", na=False))
+    got = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    objects = values.map(lambda v: isinstance(v, dt.date | np.datetime64)).to_numpy(dtype=bool)
+    if objects.any():
+        got = got.where(~objects, pd.to_datetime(values.where(objects), errors="coerce"))
+    return (
+        _outside_ns(got) if pd.api.types.is_datetime64_dtype(got.dtype) else got.notna().to_numpy()
+    )
 
 
 def _type_problem(dtype: str) -> str:
@@ -682,7 +759,8 @@ def fix_hint(table: str | type[pa.DataFrameModel], column: str | None, check: st
     column : str or None
         The column, or None for a table-wide check.
     check : str
-        ``"type"``, ``"empty"``, ``"unique"``, a column check (``"ge"``, ``"gt"``, ``"le"``,
+        ``"type"``, ``"empty"``, ``"unique"``, ``"range"`` (a date beyond what a column
+        can hold), a column check (``"ge"``, ``"gt"``, ``"le"``,
         ``"lt"``, ``"isin"``, ``"str_matches"``) or the name of a table-wide check.
 
     Examples
@@ -710,6 +788,16 @@ def fix_hint(table: str | type[pa.DataFrameModel], column: str | None, check: st
         return _TYPE_FIX.get(dtype, f"write {{column}} as {dtype} values").format(column=column)
     if check == "empty":
         return _EMPTY_FIX.format(column=column)
+    if check == "range" and _dtype_name(col) == "number":
+        return (
+            f"check {column} on these rows (a slip of the decimal point, or another unit?): "
+            "numbers up to 10^15 in size are read, so that sums stay exact"
+        )
+    if check == "range":
+        return (
+            f"check the year of {column} on these rows (a typing slip?): dates from "
+            f"{FIRST_DAY.year} to {LAST_DAY.year} can be read"
+        )
     return f"correct {column} on these rows"
 
 
@@ -878,19 +966,27 @@ def collect_problems(
             cases = cases[cases["failure_case"].notna()]  # empty cells: reported as empty
             if len(cases) and column is not None:
                 dtype = _dtype_name(schema.columns[column])
-                kept = cases.head(MAX_ROWS_KEPT)
-                found.add(
-                    column,
-                    "type",
-                    _type_problem(dtype),
-                    {
-                        r: _plain(v)
-                        for r, v in zip(kept["index"], kept["failure_case"], strict=True)
-                    },
-                    fix_hint(model, column, "type"),
-                    total=len(cases),
-                    every=cases["index"],
-                )
+                far = _far_values(dtype, cases["failure_case"])
+                for part, check, problem, fix in (
+                    (cases[~far], "type", _type_problem(dtype), fix_hint(model, column, "type")),
+                    (cases[far], "range", _RANGE_PROBLEM.get(dtype, ""),
+                     fix_hint(model, column, "range")),
+                ):  # fmt: skip
+                    if part.empty:
+                        continue
+                    kept = part.head(MAX_ROWS_KEPT)
+                    found.add(
+                        column,
+                        check,
+                        problem,
+                        {
+                            r: _plain(v)
+                            for r, v in zip(kept["index"], kept["failure_case"], strict=True)
+                        },
+                        fix,
+                        total=len(part),
+                        every=part["index"],
+                    )
         elif reason == R.SERIES_CONTAINS_NULLS:
             cases = _cases(err)
             found.add(

@@ -110,7 +110,8 @@ def nps(
     -------
     DataFrame
         [by...], n, promoters, passives, detractors (shares, fractions), nps (points), moe
-        (points), nps_low, nps_high, small_sample (n < 30), method.
+        (points), nps_low, nps_high, small_sample (n < 30), method. With ``by`` and no
+        answers, no rows; without ``by``, one row of n = 0 and empty scores.
 
     Raises
     ------
@@ -147,7 +148,9 @@ def nps(
         ]
     else:
         rows = [_summary(s, z)]
-    out = pd.DataFrame(rows)
+    # no answers (a region silent in the month) is a frame without rows, not a KeyError
+    summary = ["n", "promoters", "passives", "detractors", "nps", "moe"]
+    out = pd.DataFrame(rows, columns=[*keys, *summary])
     out["nps_low"] = out["nps"] - out["moe"]
     out["nps_high"] = out["nps"] + out["moe"]
     out["small_sample"] = out["n"] < MIN_ANSWERS

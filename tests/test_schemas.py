@@ -101,14 +101,14 @@ def test_every_column_is_described_and_every_check_has_its_own_fix():
             assert "may appear once" in fix_hint(table, None, "unique")
 
 
-def test_only_nps_comment_may_be_empty():
+def test_only_nps_comment_and_an_open_campaign_end_may_be_empty():
     nullable = [
         (t, c)
         for t, m in SCHEMAS.items()
         for c, col in m.to_schema().columns.items()
         if col.nullable
     ]
-    assert nullable == [("nps", "comment")]
+    assert nullable == [("nps", "comment"), ("campaigns", "end")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,7 +440,7 @@ def test_events_have_no_key(valid_tables):
         ("orders", "amount"),
         ("kpi_targets", "direction"),
         ("nps", "score"),
-        ("campaigns", "end"),
+        ("campaigns", "start"),
     ],
 )
 def test_empty_cells_are_refused(valid_tables, table, column):

@@ -105,7 +105,9 @@ def test_an_installed_wheel_renders_the_monthly_review(installed):
     assert "New leak" in page and page.count("data:image/png") >= 7
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     generated = Path(env["XDG_CACHE_HOME"]) / "mktkit"
-    assert all(Path(i["path"]).is_relative_to(generated) for i in manifest["inputs"].values())
+    read = manifest["sources"]["files"]
+    assert set(read) == set(manifest["inputs"]) and "orders" in read
+    assert all(Path(p).is_relative_to(generated) for p in read.values())
 
 
 def test_an_installed_wheel_copies_the_course(installed):

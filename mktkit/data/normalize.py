@@ -18,6 +18,14 @@ changes without a word:
 - **Numbers in a date column** (``19970101``, Excel's ``45566``, epoch seconds or
   microseconds) and bare years are refused, naming the ``formats`` value to declare: read as
   nanoseconds they would land in 1970.
+- **Text** (every text column of the contract but free text, :data:`FREE_TEXT`): spaces
+  around a value are trimmed
+  (``"O0000004 "`` is ``"O0000004"``, so it repeats that order id); a control character (a
+  NUL byte, an escape) is refused with its rows: it is a broken export, not a value.
+- **Codes** (:data:`CODES`: regions, channels, devices, event names): spellings that differ
+  only in case (``East``, ``east``) are one value, written as the most frequent of them.
+- **Open ends** (:data:`OPEN_ENDS`): a campaign ``end`` of ``9999-12-31`` is read as empty: a
+  campaign that runs with no end date.
 
 Examples
 --------
@@ -33,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -49,12 +58,31 @@ OPTIONAL: dict[str, dict[str, str]] = {
 }
 #: Id columns kept as exact whole numbers or as text.
 IDS: dict[str, tuple[str, ...]] = {"events": ("user_id",)}
+#: Columns of codes whose spellings in other case are one value.
+CODES: dict[str, tuple[str, ...]] = {
+    "channel_daily": ("region", "channel"),
+    "events": ("event", "channel", "device", "region"),
+    "customers": ("region", "acquisition_channel"),
+    "orders": ("region", "channel"),
+    "kpi_targets": ("region",),
+    "nps": ("region",),
+    "campaigns": ("channel",),
+}
+#: Free text, kept exactly as written (spaces and all): a survey comment, a campaign's name.
+FREE_TEXT: dict[str, tuple[str, ...]] = {"nps": ("comment",), "campaigns": ("name",)}
+#: Date columns where ``9999-12-31`` (or an empty cell) means "no end yet".
+OPEN_ENDS: dict[str, tuple[str, ...]] = {"campaigns": ("end",)}
+# C0 controls but tab, line feed and carriage return (text of a comment may hold those), DEL
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 #: The business time zone when a folder does not name one.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 # a time of day, then Z or an offset: "10:00:00Z", "10:00+08:00" (a date alone has none)
-_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d*)?)?\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$")
-_DIGITS = r"[+-]?\d+(\.0*)?"
+# (ASCII classes only: pandas hands such a pattern to pyarrow, not to Python's re row by row)
+_OFFSET = re.compile(
+    r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?[ ]*(?:[zZ]|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+)
+_DIGITS = r"[+-]?[0-9]+(\.0*)?"
 _INT64 = np.iinfo("int64")
 
 
@@ -86,11 +114,106 @@ def normalize(df: pd.DataFrame, table: str, timezone: str = DEFAULT_TIMEZONE) ->
     for column in IDS.get(table, ()):
         if column in out:
             out[column] = exact_ids(out[column])
+    codes = CODES.get(table, ())
+    for column in _text_columns(table):
+        if column in out:
+            out[column] = _text(out[column], table, column, column in codes, notes)
+    for column in OPEN_ENDS.get(table, ()):
+        if column in out:
+            out[column] = _open_ends(out[column], column, notes)
     for column in _date_columns(table):
         if column in out:
             out[column] = _dates(out[column], table, column, timezone, notes)
     out.attrs["notes"] = notes
     return out
+
+
+def _text_columns(table: str) -> list[str]:
+    model = SCHEMAS[table]
+    free = FREE_TEXT.get(table, ())
+    return [
+        n
+        for n, c in model.to_schema().columns.items()
+        if str(c.dtype).startswith(("str", "string")) and n not in free
+    ]
+
+
+def _text(values: pd.Series, table: str, column: str, code: bool, notes: list[str]) -> pd.Series:
+    """Text trimmed, refused with a control character, codes unified across case."""
+    if isinstance(values.dtype, pd.StringDtype):  # as read from a file: pyarrow's kernels
+        text, is_text = values, None
+    elif values.dtype == object:  # a frame made by hand: only its str cells are text
+        is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            return values
+        text = values[is_text].astype("str")
+    else:
+        return values
+    control = text.str.contains(_CONTROL, regex=True, na=False).to_numpy(dtype=bool)
+    if control.any():  # the message shows the values with repr(): '\x00' is visible
+        mask = np.zeros(len(values), dtype=bool)
+        mask[control if is_text is None else np.flatnonzero(is_text)[control]] = True
+        raise InputError(
+            "holds a control character (a NUL byte or another invisible code)",
+            table=table,
+            column=column,
+            rows=offending(values, mask),
+            fix="export the file again from its source (such characters are the trace of a "
+            "broken export), or remove them",
+        )
+    trimmed = text.str.strip()
+    changed = int((trimmed != text).sum())
+    if changed:
+        notes.append(f"{column}: spaces around {changed} value(s) trimmed")
+    if code:
+        trimmed = _one_case(trimmed, column, notes)
+    elif not changed:
+        return values
+    if is_text is None:
+        return trimmed
+    out = values.copy()
+    out[is_text] = trimmed.to_numpy()
+    return out
+
+
+def _one_case(text: pd.Series, column: str, notes: list[str]) -> pd.Series:
+    """Spellings that differ only in case as the most frequent of them (ties: sorted first)."""
+    counts = text.value_counts(sort=False)
+    folded = counts.index.str.casefold()
+    if folded.nunique() == len(counts):
+        return text
+    frame = pd.DataFrame({"value": counts.index, "n": counts.to_numpy(), "key": folded})
+    frame = frame.sort_values(["key", "n", "value"], ascending=[True, False, True])
+    keep = frame.groupby("key", sort=False)["value"].first()
+    to = dict(zip(frame["value"], keep.loc[frame["key"]].to_numpy(), strict=True))
+    merged = sorted(v for v, k in to.items() if v != k)
+    notes.append(
+        f"{column}: " + ", ".join(f"{v!r} read as {to[v]!r}" for v in merged[:5])
+        + (f" and {len(merged) - 5} more" if len(merged) > 5 else "")
+        + " (the same code in another case)"
+    )  # fmt: skip
+    return text.map(to)
+
+
+def _open_ends(values: pd.Series, column: str, notes: list[str]) -> pd.Series:
+    """``9999-12-31`` (as text or as a date) read as empty: no end date yet."""
+    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
+        text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
+        is_open = text.isin(["9999-12-31", "9999-12-31 00:00:00", "9999-12-31T00:00:00"])
+        is_open |= values.map(lambda v: isinstance(v, dt.date) and _same_day(v)).astype(bool)
+    elif pd.api.types.is_datetime64_dtype(values.dtype):
+        is_open = (values.dt.year == 9999) & (values.dt.month == 12) & (values.dt.day == 31)
+    else:
+        return values
+    n = int(is_open.sum())
+    if not n:
+        return values
+    notes.append(f"{column}: {n} end(s) of 9999-12-31 read as open (running, no end date)")
+    return values.mask(is_open)
+
+
+def _same_day(value: dt.date) -> bool:
+    return (value.year, value.month, value.day) == (9999, 12, 31)
 
 
 def exact_ids(values: pd.Series) -> pd.Series:

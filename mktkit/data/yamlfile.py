@@ -132,7 +132,20 @@ def _construct_mapping(loader: _Loader, node: Any) -> YamlMap:
     return loader.construct_mapping(node, deep=True)
 
 
+def _construct_timestamp(loader: _Loader, node: Any) -> Any:
+    """A date as YAML reads it, or the line of one that is no day of the calendar."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise loader._refuse(
+            node,
+            f"{shown(node.value)} is not a day of the calendar",
+            "write an existing date YYYY-MM-DD (months have 28 to 31 days)",
+        ) from None
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_yaml(path: str | Path, *, table: str | None = None) -> Any:

@@ -77,8 +77,8 @@ def build_manifest(
     Inputs are named by their path relative to the data folder and identified by their
     SHA-256; the parameters that are paths (``data_dir``, ``swot``, ``mix``) count by the
     content they point to, not by where it lies: the same data copied to two folders give the
-    same fingerprint and the same ``report.html``. Where they lie is kept outside the
-    fingerprint (``sources``), for the record.
+    same fingerprint and the same ``report.html``. Where they lie (the path parameters and
+    each file's absolute path) is kept outside the fingerprint (``sources``), for the record.
     """
     folder = Path(values["data_dir"]) if values.get("data_dir") else None
     inputs = {
@@ -97,7 +97,8 @@ def build_manifest(
     return {
         **determined,
         "inputs": inputs,
-        "sources": {k: values[k] for k in PATH_PARAMS if values.get(k)},
+        "sources": {k: values[k] for k in PATH_PARAMS if values.get(k)}
+        | {"files": {name: str(p.resolve()) for name, p in sorted(found.files.items())}},
         "fingerprint": hashlib.sha256(canonical).hexdigest(),
     }
 

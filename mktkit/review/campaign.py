@@ -18,6 +18,7 @@ import html
 from typing import Any
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from mktkit.campaigns import (
     campaign_before_after,
@@ -67,9 +68,13 @@ class CampaignReview(Review):
         return self.section().html(
             f"<h2>{esc(self.campaign)} · {esc(name)}</h2>"
             f"<p>{esc(label(res['channel'], self.lang))} · "
-            f"{res['start']:%Y-%m-%d} – {res['end']:%Y-%m-%d} · "
+            f"{res['start']:%Y-%m-%d} – {self._end()} · "
             f"{esc(label('budget', self.lang))} {esc(fmt_money(res['budget'], self.lang))}</p>"
         )
+
+    def _end(self) -> str:
+        end = self.result["end"]
+        return esc(label("no_end_date", self.lang)) if pd.isna(end) else f"{end:%Y-%m-%d}"
 
     def goal(self) -> Section:
         """The goal metric on the channel's rows over the campaign's days, all regions. A
@@ -83,14 +88,24 @@ class CampaignReview(Review):
         ]
         if running:
             rows += [
-                ("elapsed_days", f"{res['elapsed_days']} / {res['total_days']}"),
-                ("pace", fmt_percent(res["pace"], 1)),
-                ("projected", fmt_metric(metric, res["projected"], lang)),
-                ("projected_attainment", fmt_percent(res["projected_attainment"], 1)),
+                (
+                    "elapsed_days",
+                    f"{res['elapsed_days']}"
+                    + (f" / {res['total_days']}" if pd.notna(res["total_days"]) else ""),
+                ),
             ]
+            if pd.notna(res["total_days"]):  # a campaign with no end date has no pace
+                rows += [
+                    ("pace", fmt_percent(res["pace"], 1)),
+                    ("projected", fmt_metric(metric, res["projected"], lang)),
+                    ("projected_attainment", fmt_percent(res["projected_attainment"], 1)),
+                ]
         rows += [
             ("spend", fmt_money(res["spend"], lang)),
-            ("budget_to_date" if running else "budget", fmt_money(res["budget_to_date"], lang)),
+            (
+                "budget_to_date" if running and pd.notna(res["total_days"]) else "budget",
+                fmt_money(res["budget_to_date"], lang),
+            ),
             ("budget_used", fmt_percent(res["budget_used"], 1)),
             ("roas", fmt_number(res["roas"], 2)),
         ]

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,7 @@ from mktkit.engines.spark import read_events
 from mktkit.experiments import ab_test
 from mktkit.formats import fmt_money
 from mktkit.funnel import compare_steps, month_funnels
+from mktkit.i18n import label
 from mktkit.insights import insights_for
 from mktkit.kpi import headline, kpi_review, monthly_totals
 from mktkit.plots import (
@@ -230,7 +232,12 @@ class MonthlyReview(Review):
         if self.region != "all":
             responses = responses[responses["region"] == self.region]
         scores = nps(responses, by="region")
-        sec.heading("nps").figure(lambda: plot_nps(scores, lang=self.lang))
+        sec.heading("nps")
+        if scores.empty:  # a region without answers this month: said, not drawn
+            note = f"{label('no_nps_answers', self.lang)}: {self.month}, {label(self.region, self.lang)}"
+            sec.html(f'<p class="note">{html.escape(note)}</p>')
+        else:
+            sec.figure(lambda: plot_nps(scores, lang=self.lang))
         sec.tables["nps"] = scores
         return sec
 
