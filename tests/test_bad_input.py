@@ -311,3 +311,19 @@ def test_nps_of_no_answers_is_a_frame_without_rows():
     assert by_region.empty and {"region", "n", "nps", "moe"} <= set(by_region.columns)
     overall = nps(answers)
     assert overall["n"].tolist() == [0] and overall["nps"].isna().all()
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_the_byte_scan_for_control_characters_misses_none(kind):
+    """The fast scan before the exact test: any control byte in any chunk is seen, text of
+    other scripts (whose UTF-8 bytes are all above 0x7f) is not taken for control."""
+    from mktkit.data.normalize import _may_hold_control
+
+    def series(*chunks):
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=kind)))
+
+    clean = pa.array(["东区", "line\nbreak\ttab\r", "é"], type=kind)
+    assert not _may_hold_control(series(clean))
+    for bad in ["a\x00", "\x1b", "x\x7f", "\x0b"]:
+        assert _may_hold_control(series(clean, pa.array(["ok", bad], type=kind)))
+    assert _may_hold_control(pd.Series(["plain", "objects"], dtype=object))  # unsure: exact test
