@@ -31,7 +31,7 @@ import pandas as pd
 
 from mktkit.data.config import TableSource
 from mktkit.data.normalize import DEFAULT_TIMEZONE, normalize
-from mktkit.data.sources import read_source
+from mktkit.data.sources import excel_sheets, read_source
 from mktkit.data.yamlfile import load_yaml
 from mktkit.errors import InputError
 from mktkit.schemas import (
@@ -349,7 +349,7 @@ def _read_excel(
     try:
         return pd.read_excel(path, **options)
     except (ValueError, IndexError, KeyError) as exc:
-        sheets = _excel_sheets(path)
+        sheets = excel_sheets(path)
         if sheets is not None and sheet is not None:
             raise InputError(
                 f"{path.name} has no sheet {sheet!r}",
@@ -359,19 +359,6 @@ def _read_excel(
         raise _unreadable(path, label, "Excel", exc, "save the workbook again as .xlsx") from None
     except Exception as exc:  # a zip or XML error from a damaged workbook
         raise _unreadable(path, label, "Excel", exc, "save the workbook again as .xlsx") from None
-
-
-def _excel_sheets(path: Path) -> list[str] | None:
-    try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True)
-        try:
-            return list(book.sheetnames)
-        finally:
-            book.close()
-    except Exception:
-        return None
 
 
 def _read_duckdb(
