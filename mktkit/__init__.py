@@ -44,6 +44,8 @@ _LAZY: dict[str, str] = {
     "theme_context": "mktkit.style",
     "status_color": "mktkit.style",
     "format_table": "mktkit.tables",
+    "use_currency": "mktkit.formats",
+    "use_labels": "mktkit.i18n",
     "headline_table": "mktkit.tables",
     # analysis
     "funnel_from_counts": "mktkit.funnel",

@@ -27,7 +27,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mktkit.channels import channel_performance
+from mktkit.channels import channel_performance, orders_daily
+from mktkit.data.folder import has_table
 from mktkit.data.memo import memoized
 from mktkit.errors import (
     InputError,
@@ -454,7 +455,9 @@ def anomaly_review(
     each of its channels. The whole history feeds STL; only the month's flags are returned
     (the ``top`` largest). With ``flags_only=False``: every day of every series from
     ``context_days`` before the month to its end, with the column ``anomaly``, for
-    :func:`mktkit.plot_anomalies`. ``attrs["level"]`` names the grouping column.
+    :func:`mktkit.plot_anomalies`. ``attrs["level"]`` names the grouping column and
+    ``attrs["table"]`` the table: ``channel_daily``, or ``orders`` when the data have no ad
+    spend (the series are then orders, new customers and revenue, :func:`orders_daily`).
 
     Examples
     --------
@@ -463,9 +466,13 @@ def anomaly_review(
     >>> a[["region", "metric", "date", "direction"]].head(1)            # doctest: +SKIP
     """
     start = check_month(month)
-    cd = select_region(data["channel_daily"], region, table="channel_daily")
     group = "region" if region == "all" else "channel"
-    daily = channel_performance(cd, by=["date", group])
+    if has_table(data, "channel_daily"):
+        cd = select_region(data["channel_daily"], region, table="channel_daily")
+        daily = channel_performance(cd, by=["date", group])
+    else:  # orders only: the series the orders give (orders, new customers, revenue)
+        daily = orders_daily(select_region(data["orders"], region, table="orders"), group)
+        metrics = [m for m in metrics if m in daily.columns]
     month_end = start + pd.offsets.MonthEnd(0)
     first = start - pd.Timedelta(days=context_days) if not flags_only else start
     # only the days shown are assembled (the decomposition still reads every day)
@@ -480,7 +487,8 @@ def anomaly_review(
     out = flags[flags["date"].between(first, month_end)].reset_index(drop=True)
     if top is not None and flags_only:
         out = out.head(top)
-    out.attrs.update(flags.attrs, month=month, region=region, level=group)
+    table = "channel_daily" if has_table(data, "channel_daily") else "orders"
+    out.attrs.update(flags.attrs, month=month, region=region, level=group, table=table)
     return out
 
 

@@ -13,6 +13,9 @@ Definitions (data/sample/README.md, campaigns.csv):
   budget").
 - **Attainment** is actual / goal when higher is better and goal / actual when lower is
   better (docs/methods.md, "KPIs"), through :func:`mktkit.kpi.kpi_attainment`.
+- Without ``channel_daily``, the results are what the ``orders`` of the campaign's channel
+  give (orders, new customers, revenue; :func:`mktkit.channels.orders_daily`); goals on
+  spend, clicks or impressions then have no actual (NaN).
 - A campaign whose end is after the last day of ``channel_daily`` is **running**: it is judged
   on its pace (actual to date against goal x elapsed / total days; ratios against the goal
   itself) and its run-rate projection, never called a miss.
@@ -37,7 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mktkit.channels import RATIOS, VOLUMES, check_channel_table
+from mktkit.channels import RATIOS, VOLUMES, check_channel_table, orders_daily
+from mktkit.data.folder import has_table
 from mktkit.errors import (
     InputError,
     check_argument,
@@ -47,7 +51,7 @@ from mktkit.errors import (
     require_columns,
 )
 from mktkit.formats import fmt_change, fmt_metric, fmt_percent
-from mktkit.i18n import LANGS, label
+from mktkit.i18n import LANGS, label, term
 from mktkit.kpi import DIRECTIONS, kpi_attainment
 
 #: ratio -> (numerator, denominator, scale); ``conversion_rate`` is the KPI name of CVR.
@@ -150,12 +154,22 @@ def _open_ends(end: pd.Series) -> pd.Series:
 
 
 def _channel_daily(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    if "channel_daily" not in data:
-        raise InputError(
-            "no channel_daily table",
-            table="channel_daily",
-            fix="add channel_daily.csv (data/sample/README.md)",
-        )
+    """The daily channel table; without one, what the orders give of it (orders, new
+    customers and revenue per day, region and channel: :func:`mktkit.channels.orders_daily`),
+    so a campaign is reviewed on its sales when the data have no ad spend."""
+    if not has_table(data, "channel_daily"):
+        if not has_table(data, "orders"):
+            raise InputError(
+                "no channel_daily and no orders table",
+                table="channel_daily",
+                fix="add channel_daily.csv or orders.csv (docs/data.md)",
+            )
+        daily = orders_daily(data["orders"], ["region", "channel"])
+        for volume in VOLUMES:  # what only ad data hold: no data (NaN), never 0
+            if volume not in daily:
+                daily[volume] = np.nan
+        daily.attrs["table"] = "orders"
+        return daily
     cd = data["channel_daily"]
     require_columns(cd, ["date", "region", "channel"], table="channel_daily")
     return check_channel_table(cd)
@@ -168,7 +182,7 @@ def _inputs(data: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFram
     missing = ~camps["channel"].isin(known)
     if missing.any():
         raise InputError(
-            "names a channel that channel_daily does not have",
+            f"names a channel that {cd.attrs.get('table', 'channel_daily')} does not have",
             table=_TABLE,
             column="channel",
             rows=offending(camps["channel"], missing),
@@ -206,7 +220,7 @@ def _windows(c: pd.Series, first: pd.Timestamp, last: pd.Timestamp) -> dict[str,
 
 
 def _sums(rows: pd.DataFrame) -> dict[str, float]:
-    out = {v: float(rows[v].sum()) if v in rows else np.nan for v in VOLUMES}
+    out = {v: float(rows[v].sum(min_count=1)) if v in rows else np.nan for v in VOLUMES}
     for money in ("spend", "revenue"):
         out[money] = round(out[money], 2)  # cents: the exact total of a 2-decimal column
     return out
@@ -543,7 +557,7 @@ def campaign_daily(data: Mapping[str, pd.DataFrame], campaign_id: str) -> pd.Dat
         if not n:
             continue
         part = ctx["own"][ctx["own"]["date"].between(a, b)]
-        daily = part.groupby("date", sort=True)[present].sum().reset_index()
+        daily = part.groupby("date", sort=True)[present].sum(min_count=1).reset_index()
         frames.append(daily.assign(window=name))
     out = pd.concat(frames, ignore_index=True).sort_values("date", kind="stable")
     out["roas"] = out["revenue"] / out["spend"].where(out["spend"] != 0)
@@ -561,7 +575,7 @@ def _split_rows(cd: pd.DataFrame, windows: Mapping[str, tuple], by: str) -> pd.D
     for k in ("before", "during"):
         a, b, n = windows[k]
         part = cd[cd["date"].between(a, b)] if n else cd.iloc[:0]
-        g = part.groupby(by, sort=True)[["spend", "revenue"]].sum()
+        g = part.groupby(by, sort=True)[["spend", "revenue"]].sum(min_count=1)
         rows[k] = g.reindex(sorted(cd[by].unique()), fill_value=0.0) / n if n else None
     keys = sorted(cd[by].unique())
     out = pd.DataFrame({by: keys})
@@ -747,14 +761,14 @@ def campaign_lessons(
     split = _split(ctx, "channel")
     windows = ba.attrs["windows"]
     goal = res["goal_metric"]
-    channel = label(res["channel"], lang)
+    channel = term(res["channel"], lang, "channel")
 
     def say(key: str, **values: Any) -> str:
         return label(f"lesson_{key}", lang).format(channel=channel, **values)
 
     lessons: list[tuple[str, str, str, float]] = []
     # 1. the goal
-    metric = label(goal, lang)
+    metric = term(goal, lang, "metric")
     shown = {
         "metric": metric,
         "actual": fmt_metric(goal, res["actual"], lang),
@@ -820,7 +834,7 @@ def campaign_lessons(
     if np.isfinite(change):
         text = say(
             "cost_down" if change <= 0 else "cost_up",
-            cost=label(cost, lang),
+            cost=term(cost, lang, "metric"),
             before=fmt_metric(cost, cb, lang),
             during=fmt_metric(cost, cdur, lang),
             change=fmt_change(change),

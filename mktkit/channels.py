@@ -80,6 +80,41 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
     return [by] if isinstance(by, str) else list(by or [])
 
 
+def orders_daily(orders: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
+    """Orders, new customers (a customer's first order in ``orders``) and revenue per day and
+    ``by`` (one column or several), every day from the first order to the last and every
+    value of ``by`` seen (a day without orders counts 0): the part of a daily channel table
+    that orders alone give, for data without ``channel_daily``.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": ["a", "b", "c"], "customer_id": ["x", "x", "y"],
+    ...     "order_date": pd.to_datetime(["2026-10-01", "2026-10-03", "2026-10-03"]),
+    ...     "region": ["east"] * 3, "amount": [10.0, 20.0, 5.0]})
+    >>> orders_daily(orders, "region")[["orders", "new_customers", "revenue"]].to_numpy().tolist()
+    [[1.0, 1.0, 10.0], [0.0, 0.0, 0.0], [2.0, 1.0, 25.0]]
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    require_columns(
+        orders, ["order_id", "customer_id", "order_date", *keys, "amount"], table="orders"
+    )
+    first = ~orders.sort_values(["order_date", "order_id"], kind="stable").duplicated("customer_id")
+    o = orders.assign(date=orders["order_date"].dt.normalize(), new=first.reindex(orders.index))
+    per_day = o.groupby(["date", *keys], sort=True, observed=True).agg(
+        orders=("order_id", "size"), new_customers=("new", "sum"), revenue=("amount", "sum")
+    )
+    if per_day.empty:
+        return per_day.reset_index()
+    days = pd.date_range(o["date"].min(), o["date"].max(), freq="D", name="date")
+    seen = o[keys].drop_duplicates().sort_values(keys)
+    grid = pd.MultiIndex.from_tuples(
+        [(d, *k) for d in days for k in seen.itertuples(index=False)], names=["date", *keys]
+    )
+    out = per_day.reindex(grid, fill_value=0).astype(float).reset_index()
+    out["revenue"] = out["revenue"].round(2)  # cents: exact sums
+    return out
+
+
 def check_channel_table(
     df: pd.DataFrame, by: Sequence[str] = (), *, table: str = "channel_daily"
 ) -> pd.DataFrame:
@@ -519,7 +554,7 @@ def response_curves(
         f"linregress slope p < {alpha} (one-sided), r2 >= {min_r2}",
         window=(str(first.date()), str(last.date())),
         current_days=current_days,
-        unit="CNY per day",
+        unit="per day, in the data's currency",
     )
     return out
 
@@ -636,7 +671,7 @@ def marginal_roas(
         method="(revenue per day after - before) / (spend per day after - before)",
         before=tuple(str(t.date()) for t in spans["before"]),
         after=tuple(str(t.date()) for t in spans["after"]),
-        unit="CNY per day",
+        unit="per day, in the data's currency",
     )
     return out
 

@@ -11,11 +11,13 @@ Examples
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mktkit.bench import ENGINES, make_log, run_bench
@@ -102,9 +104,15 @@ def render(
     except RenderError as exc:
         err.print(f"[bold red]render failed:[/] {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(EXIT_FAILED) from None
+    for text in _warnings_of(folder):
+        err.print(f"[bold yellow]warning:[/] {escape(text)}", markup=True, soft_wrap=True)
     out.print(str(folder / "report.html"), soft_wrap=True)
     if pdf:
         out.print(str(folder / "report.pdf"), soft_wrap=True)
+
+
+#: Parameters whose one value is a comma-separated list.
+LIST_PARAMS = ("funnel_steps",)
 
 
 def _parse_grid(items: list[str]) -> dict[str, list[str]]:
@@ -118,7 +126,8 @@ def _parse_grid(items: list[str]) -> dict[str, list[str]]:
                 column="grid",
                 fix="write e.g. month=2026-09,2026-10 region=all,east lang=zh,en",
             )
-        parts = values.split(",")
+        # a parameter that is itself a list (the funnel's steps) is one value, commas and all
+        parts = [values] if name in LIST_PARAMS else values.split(",")
         if any(not v.strip() for v in parts):
             raise InputError(
                 f"{item!r} has an empty value",
@@ -127,6 +136,15 @@ def _parse_grid(items: list[str]) -> dict[str, list[str]]:
             )
         grid[name] = parts
     return grid
+
+
+def _warnings_of(folder: Path) -> list[str]:
+    """The kit's warnings the report's notebook raised (its manifest keeps them)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return list(manifest.get("warnings", []))
 
 
 @app.command()

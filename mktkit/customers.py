@@ -57,6 +57,7 @@ from mktkit.errors import (
     numeric_column,
     require_columns,
 )
+from mktkit.formats import fmt_number
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -474,10 +475,12 @@ def rfm_summary(result: pd.DataFrame) -> pd.DataFrame:
 
 
 def _band_labels(cuts: Sequence[float], unit: str = "") -> list[str]:
-    edges = list(cuts)
-    labels = [f"<{edges[0]:g}{unit}"]
-    labels += [f"{a:g}-{b:g}{unit}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
-    return labels + [f"{edges[-1]:g}+{unit}"]
+    """Bands between cut points, each written to the cent at most: (24.9855,) -> '<24.99',
+    '24.99+' (a cut given with more decimals is shown rounded, like every figure)."""
+    edges = [fmt_number(c, 2).rstrip("0").rstrip(".") for c in cuts]
+    labels = [f"<{edges[0]}{unit}"]
+    labels += [f"{a}-{b}{unit}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return labels + [f"{edges[-1]}+{unit}"]
 
 
 def _count_labels(cuts: Sequence[float]) -> list[str]:
@@ -519,7 +522,7 @@ def customer_layers(
         starts at its cut).
     value_cuts : sequence of float, optional
         Average-order-value cut points; default the median of the customers' average order
-        value (two bands).
+        value rounded to the cent (two bands).
 
     Returns
     -------
@@ -559,7 +562,9 @@ def _layers(
             fix="e.g. (2, 4) for bands 1, 2-3, 4+",
         )
     aov = per["monetary"] / per["frequency"]
-    vcuts = _check_cuts("value_cuts", [float(aov.median())] if value_cuts is None else value_cuts)
+    # the default cut is the median rounded to the cent: the band's label is then its cut
+    median = [round(float(aov.median()), 2)]
+    vcuts = _check_cuts("value_cuts", median if value_cuts is None else value_cuts)
     f_labels, v_labels = _count_labels(fcuts), _band_labels(vcuts)
     per["frequency_band"] = pd.Categorical.from_codes(
         np.searchsorted(fcuts, per["frequency"].to_numpy(), side="right"), f_labels

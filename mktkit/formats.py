@@ -1,5 +1,5 @@
 """Numbers and dates as text, the way every report, table and sentence of the kit shows them:
-money, counts, percentages, changes, percentage points.
+money, counts, percentages, changes, percentage points, p-values.
 
 Every formatter returns a string and shows a missing or undefined value (None, NaN, pd.NA,
 NaT, and the infinities a division by zero leaves) as an em dash "—".
@@ -13,6 +13,10 @@ gives ``"2.67"`` because the binary float is 2.67499999...), ``0.0125`` gives ``
 Negative numbers carry the typographic minus sign U+2212 ("−"), the same sign matplotlib
 draws on the charts; positive changes carry "+"; a value that rounds to zero has no sign.
 
+Money is shown in the current currency: CNY unless :func:`use_currency` says otherwise (a
+review sets it from its data folder's ``mktkit.yaml``; ``with use_currency("USD"):`` sets it
+for a block). ``fmt_money(x, currency="USD")`` overrides it for one figure.
+
 Examples
 --------
 >>> fmt_money(1234567.5)
@@ -21,6 +25,11 @@ Examples
 '¥1.23亿'
 >>> fmt_percent(0.1234), fmt_change(-0.04), fmt_pp(0.012, "zh")
 ('12.3%', '−4.0%', '+1.2个百分点')
+>>> with use_currency("USD"):
+...     fmt_money(76109), fmt_metric("cac", 147.756)
+('$76,109', '$147.76')
+>>> fmt_p_value(6.7e-4), fmt_p_value(0.0421)
+('<0.001', '0.042')
 """
 
 from __future__ import annotations
@@ -33,7 +42,28 @@ from typing import Any
 import pandas as pd
 
 from mktkit.errors import InputError, check_argument
-from mktkit.i18n import LANGS
+from mktkit.i18n import LANGS, check_currency, current_currency, use_currency
+
+__all__ = [
+    "CURRENCY_SYMBOLS",
+    "MISSING",
+    "MONEY_METRICS",
+    "P_FLOOR",
+    "as_decimal",
+    "currency_symbol",
+    "current_currency",
+    "fmt_change",
+    "fmt_date",
+    "fmt_int",
+    "fmt_metric",
+    "fmt_money",
+    "fmt_number",
+    "fmt_p_value",
+    "fmt_percent",
+    "fmt_pp",
+    "fmt_text",
+    "use_currency",
+]
 
 #: What a missing or undefined value looks like.
 MISSING = "—"
@@ -51,6 +81,19 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "HKD": "HK$",
     "JPY": "JP¥",
 }
+
+
+def currency_symbol(currency: str | None = None) -> str:
+    """What is written before an amount: the symbol of ``currency`` (default: the current one,
+    :func:`use_currency`), or its code and a space.
+
+    Examples
+    --------
+    >>> currency_symbol(), currency_symbol("usd"), currency_symbol("SGD")
+    ('¥', '$', 'SGD ')
+    """
+    code = current_currency() if currency is None else check_currency(currency)
+    return CURRENCY_SYMBOLS.get(code, code + " ")
 
 
 # compact units, largest first: en uses thousands/millions/billions, zh uses 万 and 亿
@@ -155,7 +198,7 @@ def fmt_int(x: Any, lang: str = "en", *, compact: bool = False) -> str:
 def fmt_money(
     x: Any,
     lang: str = "en",
-    currency: str = "CNY",
+    currency: str | None = None,
     *,
     digits: int | None = None,
     compact: bool = False,
@@ -167,8 +210,9 @@ def fmt_money(
     x : number
     lang : {"en", "zh"}
         The same digits in both languages; only ``compact`` units differ.
-    currency : str
+    currency : str, optional
         ISO 4217 code; CNY, USD, EUR, GBP, HKD and JPY have symbols, others are a prefix.
+        Default: the current currency (:func:`use_currency`, CNY unless set).
     digits : int, optional
         Decimals. By default 0, and 2 for an amount shown in a compact unit.
     compact : bool
@@ -185,9 +229,7 @@ def fmt_money(
     'SGD 1,500'
     """
     check_argument("lang", LANGS, lang)
-    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
-        raise InputError(f"currency {currency!r} is not an ISO 4217 code", column="currency",
-                         fix="use a three-letter code such as 'CNY' or 'USD'")  # fmt: skip
+    symbol = currency_symbol(currency)
     unit_digits = 2 if digits is None else digits
     _check_digits(unit_digits)
     d = as_decimal(x)
@@ -196,10 +238,9 @@ def fmt_money(
     suffix = ""
     if compact:
         d, suffix = _compact(d, lang, unit_digits)
-    # whole yuan unless asked: "¥9,999", not "¥9,999.00", below the first compact unit too
+    # whole units unless asked: "¥9,999", not "¥9,999.00", below the first compact unit too
     text = _number(d, unit_digits if suffix or digits is not None else 0)
     sign = MINUS if text.startswith(MINUS) else ""
-    symbol = CURRENCY_SYMBOLS.get(currency.upper(), currency.upper() + " ")
     return sign + symbol + text.removeprefix(MINUS) + suffix
 
 
@@ -235,6 +276,9 @@ _MONEY = ("revenue", "spend", "budget")
 
 _MONEY_CENTS = ("cac", "cpa", "cpc", "cpm", "aov")
 
+#: The metrics that are amounts of money (shown with the currency, on money axes).
+MONEY_METRICS: frozenset[str] = frozenset(_MONEY + _MONEY_CENTS)
+
 
 _RATES = ("conversion_rate", "ctr", "cvr")
 
@@ -242,8 +286,10 @@ _RATES = ("conversion_rate", "ctr", "cvr")
 _COUNTS = ("orders", "new_customers", "clicks", "impressions", "leads")
 
 
-def fmt_metric(metric: str, x: Any, lang: str = "en") -> str:
+def fmt_metric(metric: str, x: Any, lang: str = "en", currency: str | None = None) -> str:
     """A metric's value as every table and sentence of the reports shows it.
+
+    Money metrics (:data:`MONEY_METRICS`) are in ``currency``, by default the current one.
 
     Examples
     --------
@@ -253,9 +299,9 @@ def fmt_metric(metric: str, x: Any, lang: str = "en") -> str:
     ('1.23%', '2,180', '1.10')
     """
     if metric in _MONEY:
-        return fmt_money(x, lang)
+        return fmt_money(x, lang, currency)
     if metric in _MONEY_CENTS:
-        return fmt_money(x, lang, digits=2)
+        return fmt_money(x, lang, currency, digits=2)
     if metric in _RATES:
         return fmt_percent(x, 2)
     if metric in _COUNTS:
@@ -280,6 +326,28 @@ def fmt_pp(x: Any, lang: str = "en", digits: int = 1) -> str:
     if d is None:
         return MISSING
     return _number(d * 100, digits, plus=True) + (" pp" if lang == "en" else "个百分点")
+
+
+#: Below this a p-value is written as a bound, ``"<0.001"``: more digits claim a precision
+#: the test's approximations do not have, and ``"0.00"`` would read as impossible.
+P_FLOOR = 0.001
+
+
+def fmt_p_value(p: Any) -> str:
+    """A p-value: ``"<0.001"`` below :data:`P_FLOOR`, else three decimals; missing: the dash.
+
+    Sentences write it ``"p < 0.001"`` / ``"p = 0.042"``
+    (:func:`mktkit.insights.text.p_text`).
+
+    Examples
+    --------
+    >>> fmt_p_value(6.7e-4), fmt_p_value(0.0421), fmt_p_value(0.001), fmt_p_value(None)
+    ('<0.001', '0.042', '0.001', '—')
+    """
+    d = as_decimal(p)
+    if d is None:
+        return MISSING
+    return f"<{P_FLOOR}" if d < Decimal(repr(P_FLOOR)) else _number(d, 3)
 
 
 def fmt_text(x: Any) -> str:

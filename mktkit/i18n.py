@@ -1,4 +1,5 @@
-"""Labels in English and Chinese for everything a report shows.
+"""Labels in English and Chinese for everything a report shows, and what decides them: the
+currency of the figures shown and the user's own labels of their codes.
 
 Computation never carries display text: tables hold codes (``"east"``, ``"new_customers"``,
 ``"amber"``) and the presentation layer turns them into words with :func:`label`. The labels
@@ -12,7 +13,22 @@ the same thing in every group it appears in (``tests/test_i18n.py`` checks that)
 
 Chinese terms are the standard ones of Chinese marketing and e-commerce reporting: 投放花费,
 展示量, 点击量, 点击率, 转化率, 客单价, 新客数, 环比, 同比; ROI is 投资回报率 and ROAS is
-广告支出回报率, never mixed up (docs/methods.md: never call ROAS "ROI").
+广告支出回报率, never mixed up (docs/methods.md: never call ROAS "ROI"). Latin letters and
+digits in a Chinese label stand apart from the Chinese characters (``"KPI 达成情况"``,
+``"广告支出回报率 (ROAS)"``); :func:`glued_text` finds where they do not.
+
+What is shown follows the data (a review sets both from its data folder):
+
+- :func:`use_currency`: the currency of every amount shown (:func:`mktkit.formats.fmt_money`)
+  and of the labels that name it (``"Average order value (USD)"``);
+- :func:`use_labels`: the user's names for their own codes (``labels:`` of ``mktkit.yaml``,
+  docs/data.md), which override the kit's;
+- :func:`term`: a code's name for a sentence; in Chinese, a name that begins or ends in Latin
+  letters or digits (an unlabelled code such as ``online``) is quoted, “online”, so that it is
+  never glued to the Chinese words around it.
+
+Both are applied at once and hold for the rest of the process (like a plot theme), or, used
+as ``with`` blocks, until the block ends.
 
 Examples
 --------
@@ -22,13 +38,19 @@ Examples
 ('搜索广告', '站内搜索')
 >>> label("my_custom_metric", "zh")      # unknown codes come back unchanged
 'my_custom_metric'
+>>> with use_currency("USD"), use_labels({"online": {"zh": "线上商城", "en": "Online store"}}):
+...     label("value_band", "en"), term("online", "zh"), term("test", "zh")
+('Average order value (USD)', '线上商城', '“test”')
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Mapping
 from typing import Any
 
-from mktkit.errors import check_argument
+from mktkit.errors import InputError, check_argument
 
 #: Report languages: English and Simplified Chinese.
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -47,11 +69,11 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "orders": ("Orders", "订单数"),
         "new_customers": ("New customers", "新客数"),
         "revenue": ("Revenue", "销售额"),
-        "user_id": ("User ID", "用户ID"),
+        "user_id": ("User ID", "用户 ID"),
         "ts": ("Time", "时间"),
         "event": ("Event", "事件"),
         "device": ("Device", "设备"),
-        "customer_id": ("Customer ID", "客户ID"),
+        "customer_id": ("Customer ID", "客户 ID"),
         "signup_date": ("Sign-up date", "注册日期"),
         "acquisition_channel": ("Acquisition channel", "获客渠道"),
         "order_id": ("Order ID", "订单号"),
@@ -61,7 +83,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "metric": ("Metric", "指标"),
         "target": ("Target", "目标值"),
         "direction": ("Direction", "方向"),
-        "response_id": ("Response ID", "答卷ID"),
+        "response_id": ("Response ID", "答卷 ID"),
         "score": ("Score", "得分"),
         "comment": ("Comment", "评价内容"),
         "experiment": ("Experiment", "实验"),
@@ -70,7 +92,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "conversions": ("Conversions", "转化数"),
         "planned_share": ("Planned share", "计划流量占比"),
         "planned_users": ("Planned users", "计划样本量"),
-        "campaign_id": ("Campaign ID", "活动ID"),
+        "campaign_id": ("Campaign ID", "活动 ID"),
         "name": ("Name", "名称"),
         "start": ("Start", "开始日期"),
         "end": ("End", "结束日期"),
@@ -94,7 +116,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "change": ("Change", "变化"),
         "change_pp": ("Change (pp)", "变化（百分点）"),
         "lift": ("Lift", "提升幅度"),
-        "p_value": ("p-value", "p值"),
+        "p_value": ("p-value", "p 值"),
         "ci_low": ("CI low", "置信区间下限"),
         "ci_high": ("CI high", "置信区间上限"),
         "expected": ("Expected", "预期值"),
@@ -151,8 +173,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "device": {
         "mobile": ("Mobile web", "移动网页端"),
-        "desktop": ("Desktop", "PC端"),
-        "app": ("App", "App端"),
+        "desktop": ("Desktop", "PC 端"),
+        "app": ("App", "App 端"),
     },
     # KPI metrics of kpi_targets and the channel/customer metrics of docs/methods.md
     "metric": {
@@ -228,7 +250,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "weekday": ("Weekday", "工作日"),
         "weekend": ("Weekend", "周末"),
         "trend": ("Trend", "趋势"),
-        "kpi_attainment": ("KPI attainment", "KPI达成情况"),
+        "kpi_attainment": ("KPI attainment", "KPI 达成情况"),
         "channel_performance": ("Channel performance", "渠道表现"),
         "budget_reallocation": ("Budget reallocation", "预算再分配"),
         "suggested_share": ("Suggested share", "建议占比"),
@@ -285,6 +307,16 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "elapsed_days": ("Days elapsed", "已进行天数"),
         "no_end_date": ("no end date", "未设结束日期"),
         "no_nps_answers": ("No survey answers", "没有问卷回答"),
+        "no_spend_month": (
+            "No spend in this period: there is no return on spend to show",
+            "本期没有投放花费，无法计算投放回报",
+        ),
+        "funnel_nobody_past_step_1": (
+            "No one got past the funnel's first step in either month: its steps are likely "
+            "not the data's event names (name them under funnel: in mktkit.yaml)",
+            "两个月都没有用户走过漏斗的第一步：漏斗步骤很可能不是数据中的事件名"
+            "（请在 mktkit.yaml 的 funnel: 中写明）",
+        ),
         "total_days": ("Days planned", "计划天数"),
         "budget_to_date": ("Budget to date", "截至目前预算"),
         "budget_used": ("Budget used", "预算使用率"),
@@ -301,8 +333,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "revenue_share_before": ("Share of revenue, before", "活动前销售额占比"),
         "revenue_share_during": ("Share of revenue, during", "活动期间销售额占比"),
         "revenue_share_change_pp": ("Share of revenue, change", "销售额占比变化"),
-        "roas_before": ("ROAS before", "活动前ROAS"),
-        "roas_during": ("ROAS during", "活动期间ROAS"),
+        "roas_before": ("ROAS before", "活动前 ROAS"),
+        "roas_during": ("ROAS during", "活动期间 ROAS"),
         "lesson_goal_met": (
             "Goal met: {metric} {actual} against a goal of {goal} ({attainment} attained).",
             "目标达成：{metric} {actual}，目标 {goal}（达成率 {attainment}）。",
@@ -328,12 +360,12 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "lesson_roas_up": (
             "{channel} ROAS rose from {before} in the {days} days before to {during} during "
             "the campaign ({change}).",
-            "{channel}的ROAS从活动前 {days} 天的 {before} 升至活动期间的 {during}（{change}）。",
+            "{channel}的 ROAS 从活动前 {days} 天的 {before} 升至活动期间的 {during}（{change}）。",
         ),
         "lesson_roas_down": (
             "{channel} ROAS fell from {before} in the {days} days before to {during} during "
             "the campaign ({change}).",
-            "{channel}的ROAS从活动前 {days} 天的 {before} 降至活动期间的 {during}（{change}）。",
+            "{channel}的 ROAS 从活动前 {days} 天的 {before} 降至活动期间的 {during}（{change}）。",
         ),
         "lesson_no_before": (
             "The data begin with the campaign: there is no window before it to compare with.",
@@ -397,8 +429,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
     },
     # strategy frameworks (SWOT/TOWS, IFE/EFE, 4P/7P); quadrant codes SO/ST/WO/WT stay codes
     "strategy": {
-        "swot": ("SWOT analysis", "SWOT分析"),
-        "tows": ("TOWS matrix", "TOWS矩阵"),
+        "swot": ("SWOT analysis", "SWOT 分析"),
+        "tows": ("TOWS matrix", "TOWS 矩阵"),
         "strengths": ("Strengths", "优势"),
         "weaknesses": ("Weaknesses", "劣势"),
         "opportunities": ("Opportunities", "机会"),
@@ -420,8 +452,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "weighted_score": ("Weighted score", "加权得分"),
         "ie_matrix": ("Internal-External (IE) matrix", "内部-外部矩阵 (IE)"),
         "space_matrix": ("SPACE matrix", "战略地位与行动评价矩阵 (SPACE)"),
-        "ife_total": ("IFE total", "IFE总分"),
-        "efe_total": ("EFE total", "EFE总分"),
+        "ife_total": ("IFE total", "IFE 总分"),
+        "efe_total": ("EFE total", "EFE 总分"),
         "cell": ("Cell", "区域"),
         "below_average": ("below the 2.5 average", "低于平均水平 2.5"),
         "above_average": ("above the 2.5 average", "高于平均水平 2.5"),
@@ -497,7 +529,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "last_order": ("Last order", "最近下单"),
         "days_since_last": ("Days since last order", "距上次下单天数"),
         "frequency_band": ("Orders per customer", "每客订单数"),
-        "value_band": ("Average order value (CNY)", "客单价（元）"),
+        "value_band": ("Average order value ({currency})", "客单价（{currency}）"),
         "srm_status": ("Sample ratio", "样本比例检查"),
         "verdict": ("Verdict", "结论"),
         "ok": ("OK", "正常"),
@@ -516,7 +548,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "Others": ("Others", "其他"),
         "dormant": ("Dormant customers", "沉睡客户"),
         "reactivation_rate": ("Reactivation rate", "唤醒率"),
-        "small_sample": ("Fewer than 30 answers", "样本少于30份"),
+        "small_sample": ("Fewer than 30 answers", "样本少于 30 份"),
         "diff": ("Difference", "差值"),
         "srm": ("Sample-ratio mismatch", "样本比例失衡"),
         "not_enough_traffic": ("Not enough traffic", "流量不足"),
@@ -536,8 +568,8 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "run_rate_projection": ("Run-rate projection", "按当前速度预计"),
         "spend_share": ("Share of spend", "花费占比"),
         "revenue_share": ("Share of revenue", "销售额占比"),
-        "marginal_roas": ("Marginal ROAS", "边际ROAS"),
-        "average_roas": ("Average ROAS", "平均ROAS"),
+        "marginal_roas": ("Marginal ROAS", "边际 ROAS"),
+        "average_roas": ("Average ROAS", "平均 ROAS"),
         "current_spend": ("Current spend", "当前花费"),
         "suggested_spend": ("Suggested spend", "建议花费"),
         "change_share": ("Change", "变化"),
@@ -555,20 +587,20 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
             "维持花费：响应曲线拟合不佳（{note}），无法据此调整",
         ),
         "raised_to_cap": (
-            "Raised to the cap: the next yuan still returns {s} here, above the common level {lam}",
-            "提高至上限：此处下一元仍带来 {s}，高于共同水平 {lam}",
+            "Raised to the cap: the next {currency_unit} still returns {s} here, above the common level {lam}",
+            "提高至上限：此处下一{currency_unit}仍带来 {s}，高于共同水平 {lam}",
         ),
         "cut_to_floor": (
-            "Cut to the floor: the next yuan returns only {m}, below the common level {lam}",
-            "降至下限：下一元仅带来 {m}，低于共同水平 {lam}",
+            "Cut to the floor: the next {currency_unit} returns only {m}, below the common level {lam}",
+            "降至下限：下一{currency_unit}仅带来 {m}，低于共同水平 {lam}",
         ),
         "raised_to_equal_margin": (
-            "Raised until the next yuan returns {s}, as elsewhere",
-            "提高至下一元回报 {s}，与其他渠道持平",
+            "Raised until the next {currency_unit} returns {s}, as elsewhere",
+            "提高至下一{currency_unit}回报 {s}，与其他渠道持平",
         ),
         "cut_to_equal_margin": (
-            "Cut until the next yuan returns {s}, as elsewhere",
-            "降低至下一元回报 {s}，与其他渠道持平",
+            "Cut until the next {currency_unit} returns {s}, as elsewhere",
+            "降低至下一{currency_unit}回报 {s}，与其他渠道持平",
         ),
         "unchanged": (
             "Unchanged: already at the common marginal return",
@@ -578,10 +610,10 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "spend_flat": ("spend barely varied", "花费几乎无变化"),
         "no_convergence": ("the fit did not converge", "拟合未收敛"),
         "no_response": ("revenue does not rise with spend", "销售额未随花费上升"),
-        "low_r2": ("low R²", "R²过低"),
+        "low_r2": ("low R²", "R² 过低"),
         "up": ("Spike", "异常升高"),
         "down": ("Drop", "异常下降"),
-        "z": ("Robust z", "稳健Z值"),
+        "z": ("Robust z", "稳健 Z 值"),
         "relative_deviation": ("vs expected", "相对预期"),
         "no_anomalies": ("No anomalies in this month", "本月无异常"),
         "no_findings": ("Nothing stands out this period", "本期没有需要关注的发现"),
@@ -608,10 +640,259 @@ def _flat(lang_index: int) -> dict[str, str]:
 _FLAT = {lang: _flat(i) for i, lang in enumerate(LANGS)}
 
 
+# ---------------------------------------------------------------------------------------------
+# what is shown: the currency and the user's labels (module state, like matplotlib's rcParams:
+# a review sets them once for the report; batch workers reset them with each review)
+
+#: Currency code -> its name in labels and sentences: (en unit, zh name). The zh name is also
+#: what a label's ``{currency}`` says in Chinese (``客单价（美元）``); other codes are written
+#: as they are.
+CURRENCY_NAMES: dict[str, tuple[str, str]] = {
+    "CNY": ("yuan", "元"),
+    "USD": ("dollar", "美元"),
+    "EUR": ("euro", "欧元"),
+    "GBP": ("pound", "英镑"),
+    "HKD": ("Hong Kong dollar", "港元"),
+    "JPY": ("yen", "日元"),
+}
+
+_SHOWN: dict[str, Any] = {"currency": "CNY", "labels": {}}
+
+
+class Shown:
+    """A setting of what is shown, already applied; a ``with`` block undoes it at its end.
+
+    Returned by :func:`use_currency` and :func:`use_labels`, so that either works as a plain
+    call (for the rest of the session) and as a context manager (for a block).
+    """
+
+    def __init__(self, key: str, value: Any) -> None:
+        self.key, self.value, self.previous = key, value, _SHOWN[key]
+        _SHOWN[key] = value
+
+    def __enter__(self) -> Shown:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _SHOWN[self.key] = self.previous
+
+    def __repr__(self) -> str:
+        shown = self.value if self.key == "currency" else f"{len(self.value)} label(s)"
+        return f"<{self.key}: {shown}>"
+
+
+def check_currency(code: Any) -> str:
+    """``code`` as an ISO 4217 code in capitals, or :class:`~mktkit.errors.InputError`.
+
+    Examples
+    --------
+    >>> check_currency("usd")
+    'USD'
+    """
+    if code == "RMB":  # the common name, not the code
+        raise InputError("RMB is not the ISO 4217 code of the yuan", column="currency",
+                         fix="use 'CNY'")  # fmt: skip
+    if not (isinstance(code, str) and re.fullmatch(r"[A-Za-z]{3}", code)):
+        raise InputError(f"currency {code!r} is not an ISO 4217 code", column="currency",
+                         fix="use a three-letter code such as 'CNY' or 'USD'")  # fmt: skip
+    return code.upper()
+
+
+def use_currency(code: str | None) -> Shown:
+    """Show every amount, money axis and currency label in ``code`` from now on (or, as a
+    ``with`` block, inside the block).
+
+    Parameters
+    ----------
+    code : str or None
+        ISO 4217 code (``"USD"``; lower case is accepted). None keeps the current currency, so
+        a function can pass its own ``currency=None`` argument through.
+
+    Returns
+    -------
+    Shown
+        Already applied; a context manager that restores the previous currency.
+
+    Raises
+    ------
+    InputError
+        ``code`` is not a three-letter code (``"RMB"``: the code is CNY).
+
+    Examples
+    --------
+    >>> with use_currency("USD"):
+    ...     current_currency(), label("value_band", "zh")
+    ('USD', '客单价（美元）')
+    >>> current_currency()
+    'CNY'
+    """
+    return Shown("currency", _SHOWN["currency"] if code is None else check_currency(code))
+
+
+def current_currency() -> str:
+    """The ISO 4217 code amounts are shown in (default CNY; :func:`use_currency`)."""
+    return _SHOWN["currency"]
+
+
+def currency_words(lang: str = "en", code: str | None = None) -> dict[str, str]:
+    """The words that fill ``{currency}`` and ``{currency_unit}`` in labels and sentences.
+
+    ``currency`` names the currency in a label (``"USD"`` in English, ``"美元"`` in Chinese);
+    ``currency_unit`` is one unit of it in a sentence ("the next dollar", "下一美元"). A code
+    without a name of its own is written as it is (set apart by spaces in Chinese).
+
+    Examples
+    --------
+    >>> currency_words("en", "USD"), currency_words("zh")
+    ({'currency': 'USD', 'currency_unit': 'dollar'}, {'currency': '元', 'currency_unit': '元'})
+    >>> currency_words("zh", "SGD")["currency_unit"]
+    ' SGD '
+    """
+    check_argument("lang", LANGS, lang)
+    code = current_currency() if code is None else check_currency(code)
+    unit, name = CURRENCY_NAMES.get(code, (code, f" {code} "))
+    if lang == "en":
+        return {"currency": code, "currency_unit": unit}
+    return {"currency": name.strip(), "currency_unit": name}
+
+
+_LABEL_LANGS = ("zh", "en")
+
+
+def _label_error(mapping: Any, key: Any, problem: str, fix: str) -> InputError:
+    line = getattr(mapping, "line_of", None)
+    at = f"line {line(key)}: " if line is not None and line(key) else ""
+    return InputError(at + problem, column=f"labels.{key}", fix=fix)
+
+
+def _label_text(mapping: Any, code: str, value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _label_error(
+            mapping,
+            code,
+            f"the label{where} is {value!r}, not text",
+            "write the name as text, e.g. online: 线上商城 (quote a name YAML reads as a "
+            "number or yes/no)",
+        )
+    return value.strip()
+
+
+def check_labels(mapping: Mapping[Any, Any] | None) -> dict[str, tuple[str, str]]:
+    """The ``labels:`` of a ``mktkit.yaml`` checked: code -> (en, zh).
+
+    Each code (as spelled in the data) has either one text for both languages or a mapping
+    with ``zh`` and/or ``en``; a language left out shows the other's text.
+
+    Parameters
+    ----------
+    mapping : mapping or None
+        ``{code: "name"}`` or ``{code: {"zh": ..., "en": ...}}``; None is no labels.
+
+    Returns
+    -------
+    dict of str to (str, str)
+
+    Raises
+    ------
+    InputError
+        Naming the code and the fix: a code that is not text (YAML reads ``618`` as a number
+        and ``no`` as false: quote them), a label that is empty or not text, a language other
+        than ``zh`` and ``en``, a mapping with neither.
+
+    Examples
+    --------
+    >>> check_labels({"online": {"zh": "线上商城", "en": "Online store"}, "tmall": "天猫"})
+    {'online': ('Online store', '线上商城'), 'tmall': ('天猫', '天猫')}
+    >>> check_labels({"online": {"cn": "线上"}})
+    Traceback (most recent call last):
+    ...
+    mktkit.errors.InputError: labels.online: 'cn' is not a language of the reports. Fix: write the names under zh: and en:, e.g. online: {zh: 线上商城, en: Online store}
+    """
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise InputError(
+            f"labels must map each code to its name, got {type(mapping).__name__}",
+            column="labels",
+            fix="write one code a line: online: {zh: 线上商城, en: Online store}",
+        )
+    out: dict[str, tuple[str, str]] = {}
+    for code, value in mapping.items():
+        if not isinstance(code, str) or not code.strip():
+            raise _label_error(
+                mapping,
+                code,
+                f"the code {code!r} is not text",
+                f"write the code in quotes as the data spell it, e.g. '{code}': 名称",
+            )
+        if isinstance(value, Mapping):
+            unknown = [k for k in value if k not in _LABEL_LANGS]
+            if unknown or not value:
+                raise _label_error(
+                    mapping,
+                    code,
+                    f"{unknown[0]!r} is not a language of the reports"
+                    if unknown
+                    else "the label names no language",
+                    f"write the names under zh: and en:, e.g. {code}: {{zh: 线上商城, en: "
+                    "Online store}",
+                )
+            named = {k: _label_text(mapping, code, v, f" in {k}") for k, v in value.items()}
+            en = named.get("en", named.get("zh"))
+            zh = named.get("zh", named.get("en"))
+            out[code] = (str(en), str(zh))
+        else:
+            text = _label_text(mapping, code, value, "")
+            out[code] = (text, text)
+    return out
+
+
+def use_labels(mapping: Mapping[Any, Any] | None) -> Shown:
+    """Show the user's names of their codes from now on (or inside a ``with`` block).
+
+    They override the kit's labels for the codes they name, in every table, chart and
+    sentence; the kit's labels hold for the rest. Another call replaces them (None or ``{}``:
+    the kit's labels only).
+
+    Parameters
+    ----------
+    mapping : mapping or None
+        The ``labels:`` block of ``mktkit.yaml`` (:func:`check_labels` gives its format).
+
+    Returns
+    -------
+    Shown
+        Already applied; a context manager that restores the previous labels.
+
+    Examples
+    --------
+    >>> with use_labels({"east": "华东大区", "online": {"en": "Online store"}}):
+    ...     label("east", "zh"), label("online", "en"), label("online", "zh")
+    ('华东大区', 'Online store', 'Online store')
+    >>> label("east", "zh")
+    '华东'
+    """
+    return Shown("labels", check_labels(mapping))
+
+
+def user_labels() -> dict[str, tuple[str, str]]:
+    """The user's labels in use (code -> (en, zh)), a copy."""
+    return dict(_SHOWN["labels"])
+
+
 def _check(lang: str, kind: str | None) -> None:
     check_argument("lang", LANGS, lang)
     if kind is not None:
         check_argument("kind", KINDS, kind)
+
+
+def _filled(text: str, lang: str) -> str:
+    if "{currency" not in text:
+        return text
+    words = currency_words(lang)
+    return text.replace("{currency}", words["currency"]).replace(
+        "{currency_unit}", words["currency_unit"]
+    )
 
 
 def label(key: Any, lang: str = "en", kind: str | None = None) -> Any:
@@ -622,7 +903,8 @@ def label(key: Any, lang: str = "en", kind: str | None = None) -> Any:
     key : str
         A code from the data or the analysis output (``"new_customers"``, ``"east"``).
         Codes without a label (user-defined metrics, campaign names) come back unchanged,
-        and so does anything that is not a string (NaN, numbers).
+        and so does anything that is not a string (NaN, numbers). The user's labels
+        (:func:`use_labels`) come first.
     lang : {"en", "zh"}
         Language; anything else is an :class:`~mktkit.errors.InputError`.
     kind : str, optional
@@ -632,25 +914,33 @@ def label(key: Any, lang: str = "en", kind: str | None = None) -> Any:
     Returns
     -------
     str or the unchanged key
+        A label that names the currency names the current one (:func:`use_currency`).
 
     Examples
     --------
     >>> label("roas", "zh")
     '广告支出回报率 (ROAS)'
-    >>> label("east", "en")
-    'East'
+    >>> label("east", "en"), label("value_band", "en")
+    ('East', 'Average order value (CNY)')
     """
     _check(lang, kind)
     if not isinstance(key, str):
         return key
+    i = LANGS.index(lang)
+    mine = _SHOWN["labels"].get(key)
+    if mine is not None:
+        return mine[i]
     if kind is None:
-        return _FLAT[lang].get(key, key)
+        return _filled(_FLAT[lang].get(key, key), lang)
     pair = _GROUPS[kind].get(key)
-    return key if pair is None else pair[LANGS.index(lang)]
+    return key if pair is None else _filled(pair[i], lang)
 
 
 def labels(lang: str = "en", kind: str | None = None) -> dict[str, str]:
     """Every label in ``lang`` (a fresh dict, code -> label), or those of one ``kind``.
+
+    The user's labels (:func:`use_labels`) are in it too (without ``kind``), or override the
+    kit's of the group.
 
     Examples
     --------
@@ -660,7 +950,95 @@ def labels(lang: str = "en", kind: str | None = None) -> dict[str, str]:
     True
     """
     _check(lang, kind)
+    codes = list(_FLAT[lang]) if kind is None else list(_GROUPS[kind])
     if kind is None:
-        return dict(_FLAT[lang])
-    i = LANGS.index(lang)
-    return {code: pair[i] for code, pair in _GROUPS[kind].items()}
+        codes += [c for c in _SHOWN["labels"] if c not in _FLAT[lang]]
+    return {code: label(code, lang, kind) for code in codes}
+
+
+# Latin letters and digits at either end of a name: in Chinese such a name is quoted by term()
+_LATIN_EDGE = re.compile(r"^[A-Za-z0-9]|[A-Za-z0-9]$")
+
+
+def term(code: Any, lang: str = "en", kind: str | None = None) -> str:
+    """A code's name as it stands in a sentence, next to other words.
+
+    In Chinese, a name that begins or ends in a Latin letter or digit (an unlabelled code,
+    ``online``; a brand, ``Tmall``) is quoted as a code, “online”, so that it never runs into
+    the Chinese words around it ("“online”新客数", not "online新客数"). English keeps the name
+    as it is; its sentences put spaces between words.
+
+    Parameters
+    ----------
+    code : Any
+        A code of the data or the kit (region, channel, event, variant, metric).
+    lang : {"en", "zh"}
+    kind : str, optional
+        As in :func:`label`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> term("east", "zh"), term("online", "zh"), term("online", "en")
+    ('华东', '“online”', 'online')
+    """
+    text = str(label(code, lang, kind))
+    if lang == "zh" and _LATIN_EDGE.search(text):
+        return f"“{text}”"
+    return text
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_GLUED = re.compile(f"[A-Za-z0-9]+[{_HAN}]|[{_HAN}][A-Za-z0-9]+")
+
+#: Where a digit may touch a Chinese character: the number units 万 and 亿 (``"¥1.23亿"``) and
+#: 个百分点 (``"+1.2个百分点"``), written without a space by Chinese convention (GB/T 15835).
+ACCEPTED_UNITS: tuple[str, ...] = ("万", "亿", "个百分点")
+
+_ACCEPTED = re.compile(r"[0-9.]*[0-9](?:" + "|".join(ACCEPTED_UNITS) + ")")
+
+# HTML to the text a reader sees: what no one sees goes, an inline tag joins the words around
+# it (<strong>12</strong>位 reads "12位"), any other tag (a cell, a paragraph) parts them
+_UNSEEN = re.compile(r"<(style|script|svg|head)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_INLINE = re.compile(r"</?(a|abbr|b|code|em|i|small|span|strong|sub|sup|u)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def glued_text(text: str, *, markup: bool = False) -> list[str]:
+    """Where Latin letters or digits directly touch Chinese characters in ``text``.
+
+    The check of a Chinese page: ``"online新客数"`` reads as one word; ``"“online”新客数"`` and
+    ``"KPI 达成情况"`` do not. A number before one of :data:`ACCEPTED_UNITS` is accepted.
+
+    Parameters
+    ----------
+    text : str
+        A label, a sentence, or with ``markup`` a page's HTML.
+    markup : bool
+        Read ``text`` as HTML: styles, scripts and SVG are left out, inline tags (``strong``,
+        ``span`` ...) join the text around them as a browser shows it, other tags (cells,
+        paragraphs) part it, entities are decoded.
+
+    Returns
+    -------
+    list of str
+        Each glued place: the run of Latin letters or digits and the character it touches;
+        empty when there is none.
+
+    Examples
+    --------
+    >>> glued_text("online新客数，test转化率 12.3%")
+    ['online新', 'test转']
+    >>> glued_text("“online”新客数 ¥1.23亿，+1.2个百分点，KPI 达成情况")
+    []
+    >>> glued_text("<td>online</td><td>新客数</td><p><b>12</b>位</p>", markup=True)
+    ['12位']
+    """
+    if markup:
+        text = _TAG.sub(" ", _INLINE.sub("", _UNSEEN.sub(" ", text)))
+        text = html.unescape(text)
+    kept = _ACCEPTED.sub(lambda m: " " * len(m.group(0)), text)
+    return [m.group(0) for m in _GLUED.finditer(kept)]

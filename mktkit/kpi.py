@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mktkit.data.folder import has_table
 from mktkit.data.memo import memoized
 from mktkit.errors import (
     InputError,
@@ -40,6 +41,9 @@ HEADLINE_METRICS: dict[str, str] = {
     "aov": "higher",
     "roas": "higher",
 }
+
+#: The figures that need ``channel_daily`` (spend and what is computed from it).
+SPEND_METRICS: frozenset[str] = frozenset({"spend", "roas", "cac", "conversion_rate"})
 
 
 @dataclass(frozen=True)
@@ -107,23 +111,59 @@ def _relative_change(current: pd.Series, base: pd.Series) -> pd.Series:
     return change.where(base != 0)
 
 
-def _figures(orders: pd.DataFrame, channel_daily: pd.DataFrame, first_order: pd.Series, w: Window):
-    in_w = orders["order_date"].between(w.start, w.end)
-    # Amounts are in cents: rounding the float sums to 2 decimals gives the exact cent total.
-    revenue = round(float(orders.loc[in_w, "amount"].sum()), 2)
-    n_orders = int(in_w.sum())
-    new = int(first_order.between(w.start, w.end).sum())
-    cd = channel_daily[channel_daily["date"].between(w.start, w.end)]
-    spend = round(float(cd["spend"].sum()), 2)
-    paid_revenue = round(float(cd["revenue"].sum()), 2)
-    return {
-        "revenue": revenue,
-        "orders": n_orders,
-        "new_customers": new,
-        "spend": spend,
-        "aov": revenue / n_orders if n_orders else np.nan,
-        "roas": paid_revenue / spend if spend else np.nan,
-    }
+def _figures(
+    orders: pd.DataFrame,
+    channel_daily: pd.DataFrame | None,
+    first_order: pd.Series,
+    w: Window,
+    starts: tuple[pd.Timestamp, pd.Timestamp | None] | None,
+) -> dict[str, float]:
+    """The headline figures of one window; NaN (no data, never 0) where the window begins
+    before a table's first day (``starts``: orders, channel_daily; None: no such check) or the
+    table is absent."""
+    orders_start, spend_start = starts or (w.start, w.start)
+    figures = dict.fromkeys(HEADLINE_METRICS, np.nan)
+    if w.start >= orders_start:
+        in_w = orders["order_date"].between(w.start, w.end)
+        # Amounts are in cents: rounding the float sums to 2 decimals gives the exact cent total.
+        revenue = round(float(orders.loc[in_w, "amount"].sum()), 2)
+        n_orders = int(in_w.sum())
+        figures.update(
+            revenue=revenue,
+            orders=n_orders,
+            new_customers=int(first_order.between(w.start, w.end).sum()),
+            aov=revenue / n_orders if n_orders else np.nan,
+        )
+    if channel_daily is not None and spend_start is not None and w.start >= spend_start:
+        cd = channel_daily[channel_daily["date"].between(w.start, w.end)]
+        spend = round(float(cd["spend"].sum()), 2)
+        paid_revenue = round(float(cd["revenue"].sum()), 2)
+        figures.update(spend=spend, roas=paid_revenue / spend if spend else np.nan)
+    return figures
+
+
+def spend_table(data: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """The ``channel_daily`` table of ``data``, or None when the data have none (an own-data
+    folder may have orders only: the figures built on spend are then left out)."""
+    return data["channel_daily"] if has_table(data, "channel_daily") else None
+
+
+def data_span(data: Mapping[str, pd.DataFrame]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of ``orders`` and ``channel_daily`` (where present) together.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_date": pd.to_datetime(["2026-10-02", "2026-10-05"])})
+    >>> [str(d.date()) for d in data_span({"orders": orders})]
+    ['2026-10-02', '2026-10-05']
+    """
+    days = [data["orders"]["order_date"]]
+    cd = spend_table(data)
+    if cd is not None:
+        days.append(cd["date"])
+    first = min(d.min() for d in days if len(d))
+    last = max(d.max() for d in days if len(d))
+    return first.normalize(), last
 
 
 @memoized
@@ -161,25 +201,39 @@ def headline(data: Mapping[str, pd.DataFrame], month: str, region: str = "all") 
     >>> h = mk.headline(mk.load_sample(), "2026-10")          # doctest: +SKIP
     >>> h.set_index("metric").loc["orders", "current"]        # doctest: +SKIP
     """
-    orders, channel_daily = data["orders"], data["channel_daily"]
+    orders, channel_daily = data["orders"], spend_table(data)
     o = select_region(orders, region, table="orders")
-    cd = select_region(channel_daily, region, table="channel_daily")
-    data_end = max(orders["order_date"].max(), channel_daily["date"].max())
+    cd = (
+        None
+        if channel_daily is None
+        else select_region(channel_daily, region, table="channel_daily")
+    )
+    data_end = data_span(data)[1]
     windows = comparison_windows(month, data_end)
+    starts = (
+        orders["order_date"].min().normalize(),
+        None if channel_daily is None or channel_daily.empty else channel_daily["date"].min(),
+    )
     first_order = orders.groupby("customer_id", sort=True)["order_date"].min()
     if region != "all":
         # A customer's region is that of their first order (rows ordered by date, then id).
         first_rows = orders.sort_values(["order_date", "order_id"], kind="stable")
         first_region = first_rows.drop_duplicates("customer_id").set_index("customer_id")["region"]
         first_order = first_order[first_region.reindex(first_order.index) == region]
-    figures = {name: _figures(o, cd, first_order, w) for name, w in windows.items()}
+    # the month itself is shown from its first day (a shop's first days may have no orders);
+    # a comparison period that begins before the data do has no data (a part would mislead)
+    figures = {
+        name: _figures(o, cd, first_order, w, None if name == "current" else starts)
+        for name, w in windows.items()
+    }
+    shown = [m for m in HEADLINE_METRICS if cd is not None or m not in SPEND_METRICS]
     out = pd.DataFrame(
         {
-            "metric": list(HEADLINE_METRICS),
-            "current": [figures["current"][m] for m in HEADLINE_METRICS],
-            "previous": [figures["previous"][m] for m in HEADLINE_METRICS],
-            "last_year": [figures["last_year"][m] for m in HEADLINE_METRICS],
-            "direction": list(HEADLINE_METRICS.values()),
+            "metric": shown,
+            "current": [figures["current"][m] for m in shown],
+            "previous": [figures["previous"][m] for m in shown],
+            "last_year": [figures["last_year"][m] for m in shown],
+            "direction": [HEADLINE_METRICS[m] for m in shown],
         }
     )
     out["change_vs_previous"] = _relative_change(out["current"], out["previous"])
@@ -212,7 +266,8 @@ def monthly_totals(data: Mapping[str, pd.DataFrame], region: str = "all") -> pd.
     Returns
     -------
     DataFrame with columns month (``YYYY-MM``), revenue, orders, spend, roas, days (days with
-    data in that month, so a partial month can be told apart).
+    data in that month, so a partial month can be told apart). Without ``channel_daily``,
+    spend and roas are NaN (no data).
 
     Examples
     --------
@@ -221,16 +276,22 @@ def monthly_totals(data: Mapping[str, pd.DataFrame], region: str = "all") -> pd.
     '2026-10'
     """
     orders = select_region(data["orders"], region, table="orders")
-    cd = select_region(data["channel_daily"], region, table="channel_daily")
     o = orders.assign(month=month_labels(orders["order_date"]))
-    c = cd.assign(month=month_labels(cd["date"]))
     by_o = o.groupby("month", sort=True).agg(
         revenue=("amount", "sum"), orders=("order_id", "size"), days=("order_date", "nunique")
     )
-    by_c = c.groupby("month", sort=True).agg(
-        spend=("spend", "sum"), paid_revenue=("revenue", "sum")
-    )
-    out = by_o.join(by_c, how="outer").fillna({"revenue": 0.0, "orders": 0, "spend": 0.0})
+    cd = spend_table(data)
+    if cd is None:  # orders only: no spend, no ROAS (NaN: no data, not zero)
+        by_c = pd.DataFrame({"spend": np.nan, "paid_revenue": np.nan}, index=by_o.index)
+    else:
+        cd = select_region(cd, region, table="channel_daily")
+        c = cd.assign(month=month_labels(cd["date"]))
+        by_c = c.groupby("month", sort=True).agg(
+            spend=("spend", "sum"), paid_revenue=("revenue", "sum")
+        )
+    out = by_o.join(by_c, how="outer").fillna({"revenue": 0.0, "orders": 0})
+    if cd is not None:
+        out = out.fillna({"spend": 0.0})
     out["roas"] = (out["paid_revenue"] / out["spend"]).where(out["spend"] != 0)
     return out.drop(columns="paid_revenue").reset_index()
 
@@ -680,15 +741,15 @@ def kpi_actuals(
     >>> a.set_index("metric").loc["revenue", "actual"]               # doctest: +SKIP
     223886.83
     """
-    orders, cd = data["orders"], data["channel_daily"]
+    orders, cd = data["orders"], spend_table(data)
     require_columns(
         orders, ["order_id", "customer_id", "order_date", "region", "amount"], table="orders"
     )
-    require_columns(
-        cd,
-        ["date", "region", "spend", "revenue", "new_customers", "orders", "clicks"],
-        table="channel_daily",
-    )
+    spend_columns = ["date", "region", "spend", "revenue", "new_customers", "orders", "clicks"]
+    if cd is None:  # orders only: the spend metrics are NaN (no data)
+        cd = pd.DataFrame({c: pd.Series(dtype=float) for c in spend_columns})
+        cd = cd.astype({"date": "datetime64[ns]", "region": object})
+    require_columns(cd, spend_columns, table="channel_daily")
     o = orders.assign(new=_first_orders(orders), month=month_labels(orders["order_date"]))
     c = cd.assign(month=month_labels(cd["date"]))
     if as_of is not None:
@@ -768,7 +829,7 @@ def kpi_review(
     [['east', 'cac'], ['north', 'revenue']]
     """
     start = check_month(month)
-    data_end = max(data["orders"]["order_date"].max(), data["channel_daily"]["date"].max())
+    data_end = data_span(data)[1]
     if data_end < start:
         raise InputError(
             f"the data end on {data_end.date()}, before {month} begins",

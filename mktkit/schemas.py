@@ -373,7 +373,9 @@ class ChannelDaily(_Table):
     date: Series[IsoDateTime] = _col("day of the activity (local calendar date)")
     region: Series[str] = _col("sales region, e.g. east")
     channel: Series[str] = _col("paid or owned channel, e.g. search; 'direct' is not listed here")
-    spend: Series[Number] = _col("money spent that day, CNY", ge=0, fix=_never_negative("spend"))
+    spend: Series[Number] = _col(
+        "money spent that day, in the data's currency", ge=0, fix=_never_negative("spend")
+    )
     impressions: Series[WholeNumber] = _col(
         "times an ad or message was shown", ge=0, fix=_never_negative("impressions")
     )
@@ -390,7 +392,9 @@ class ChannelDaily(_Table):
         "orders that were a customer's first order", ge=0, fix=_never_negative("new_customers")
     )
     revenue: Series[Number] = _col(
-        "order value attributed to the channel, CNY", ge=0, fix=_never_negative("revenue")
+        "order value attributed to the channel, in the data's currency",
+        ge=0,
+        fix=_never_negative("revenue"),
     )
 
     class Config:
@@ -464,7 +468,7 @@ class Orders(_Table):
     region: Series[str] = _col("sales region of the order")
     channel: Series[str] = _col("channel the order is attributed to, or 'direct'")
     amount: Series[Number] = _col(
-        "order value, CNY",
+        "order value, in the data's currency",
         ge=0,
         fix={"ge": "amount can never be negative: record refunds in a separate table"},
     )
@@ -595,7 +599,9 @@ class Campaigns(_Table):
         "no end date",
         nullable=True,
     )
-    budget: Series[Number] = _col("planned budget, CNY", ge=0, fix=_never_negative("budget"))
+    budget: Series[Number] = _col(
+        "planned budget, in the data's currency", ge=0, fix=_never_negative("budget")
+    )
     goal_metric: Series[str] = _col("metric the campaign is judged on, e.g. revenue")
     goal_value: Series[Number] = _col(
         "target value of goal_metric", ge=0, fix=_never_negative("goal_value")

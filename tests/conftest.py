@@ -103,6 +103,17 @@ def _valid_tables() -> dict[str, pd.DataFrame]:
     }
 
 
+@pytest.fixture(autouse=True)
+def shown_as_the_sample():
+    """Each test starts in the sample's currency and with the kit's own labels: a review made
+    in-process sets both for the rest of the process (as it does in a report's kernel)."""
+    from mktkit.formats import use_currency
+    from mktkit.i18n import use_labels
+
+    with use_currency("CNY"), use_labels(None):
+        yield
+
+
 @pytest.fixture
 def valid_tables() -> dict[str, pd.DataFrame]:
     """Table name -> a small valid table of that schema (a fresh copy for every test)."""

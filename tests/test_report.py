@@ -50,6 +50,7 @@ def test_defaults_are_filled_in():
         "lang": "zh",
         "data_dir": None,
         "spark_events": None,
+        "funnel_steps": None,
     }
     assert spec.folder_name(values) == "monthly_review-2026-10-east-zh"
 
@@ -121,6 +122,7 @@ def test_manifest_hashes_every_input(rendered):
         "region": "all",
         "lang": "zh",
         "spark_events": None,
+        "funnel_steps": None,
     }
     files = sorted(p for p in SAMPLE.iterdir() if p.suffix in {".csv", ".parquet", ".yaml"})
     assert sorted(manifest["inputs"]) == sorted(p.stem for p in files)
@@ -297,11 +299,11 @@ def test_strategy_workshop_in_chinese(tmp_path):
     out = render("strategy_workshop", out_dir=tmp_path, lang="zh")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert out.name == "strategy_workshop-zh" and 'lang="zh-CN"' in page
-    for heading in ("SWOT分析", "TOWS矩阵", "内部-外部矩阵 (IE)", "营销组合", "行动项"):
+    for heading in ("SWOT 分析", "TOWS 矩阵", "内部-外部矩阵 (IE)", "营销组合", "行动项"):
         assert f"<h2>{heading}</h2>" in page
     # IFE 2.61 and EFE 2.24 (the sample's weights x ratings) are both in [2, 3): cell V, hold
     # and maintain (David's IE matrix)
-    assert "IFE总分 2.61, EFE总分 2.24 → 区域 V: 坚持与保持" in re.sub(r"<[^>]+>", "", page)
+    assert "IFE 总分 2.61, EFE 总分 2.24 → 区域 V: 坚持与保持" in re.sub(r"<[^>]+>", "", page)
     assert "R&amp;D &lt;pilot&gt;" in page and "<pilot>" not in page
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 6
 
@@ -329,12 +331,13 @@ def test_the_review_reads_out_the_experiments_and_the_dormant(rendered):
     from mktkit.i18n import label
 
     page = (rendered / "report.html").read_text(encoding="utf-8")
-    rows = re.findall(r"<tr>\s*<td>([a-z_]+)</td>\s*<td>([a-z]+)</td>(.*?)</tr>", page, re.S)
+    rows = re.findall(r"<tr>\s*<td>([a-z_]+)</td>\s*<td>([^<]+)</td>(.*?)</tr>", page, re.S)
     verdicts = {(e, v): re.findall(r"<td>([^<]*)</td>", rest)[-1] for e, v, rest in rows}
     # data/sample/README.md: checkout_button has a real lift, free_shipping_banner an SRM
-    assert verdicts[("checkout_button", "treatment")] == label("win", "zh")
-    assert verdicts[("free_shipping_banner", "treatment")] == label("srm", "zh")
-    assert verdicts[("homepage_hero", "treatment")] == label("no_difference", "zh")
+    treatment = label("treatment", "zh")  # 实验组: the variant's name in the report's language
+    assert verdicts[("checkout_button", treatment)] == label("win", "zh")
+    assert verdicts[("free_shipping_banner", treatment)] == label("srm", "zh")
+    assert verdicts[("homepage_hero", treatment)] == label("no_difference", "zh")
     # formerly frequent buyers (3+ orders) silent for 90+ days at 2026-10-31, from the CSV
     import csv
     from collections import defaultdict

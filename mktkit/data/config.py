@@ -54,6 +54,7 @@ from typing import Any
 
 from mktkit.data.yamlfile import YamlMap, load_yaml, shown
 from mktkit.errors import InputError
+from mktkit.i18n import check_labels
 from mktkit.schemas import SCHEMAS
 
 CONFIG_FILE = "mktkit.yaml"
@@ -229,6 +230,12 @@ def read_config(folder: str | Path) -> FolderConfig | None:
             )
         funnel = tuple(funnel)
     labels = r.mapping(top.get("labels"), top.line_of("labels"), "labels")
+    try:  # refused here, with its line, rather than when a report is drawn
+        check_labels(labels)
+    except InputError as exc:
+        code = (exc.column or "").partition(".")[2]
+        line = labels.line_of(code) if code in labels else top.line_of("labels")
+        raise r.error(line, exc.problem, exc.fix or "", column=exc.column) from None
     events = top.get("events") or []
     if not isinstance(events, list):
         raise r.error(

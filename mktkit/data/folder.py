@@ -237,6 +237,9 @@ class DataUntil(Mapping):
         self.data, self.day = data, pd.Timestamp(day).normalize()
         self.files = getattr(data, "files", {})
         self.path = getattr(data, "path", None)
+        # what the folder's mktkit.yaml says holds for the data as of any day
+        self.config = getattr(data, "config", None)
+        self.currency = getattr(data, "currency", "CNY")
 
     def __getitem__(self, key: str) -> Any:
         table = self.data[key]

@@ -242,12 +242,15 @@ def insights_for(
     lang: str = "zh",
     top: int | None = None,
     events: Any = None,
+    steps: Any = None,
     **computed: Any,
 ) -> pd.DataFrame:
     """Compute every input with the kit (as the monthly review does) and call :func:`insights`.
 
     ``events``: the event log to use instead of ``data["events"]``, e.g. a Spark DataFrame
     of a data lake's events (the funnel's leak onset then runs in Spark).
+    ``steps``: the funnel's steps (default :data:`REVIEW_STEPS`; a data folder names its own
+    in mktkit.yaml, ``funnel:``).
     ``computed``: inputs of :func:`insights` a caller already has (the review passes the
     results its sections showed, e.g. ``kpis=``, ``funnel=``, ``anomalies=``); only the others
     are computed, so nothing is computed twice.
@@ -260,7 +263,7 @@ def insights_for(
     month's end (a month's answers per region are too few to rank regions), and
     ``compare_nps`` of the month's answers before and after the leak's first day (or of the
     previous month against this one when there is no leak). Tables the data lack (an own-data
-    folder without events, targets, NPS or experiments) are skipped.
+    folder without channel_daily, events, targets, NPS or experiments) are skipped.
 
     Examples
     --------
@@ -285,7 +288,7 @@ def insights_for(
     leak = None
     if events is not None or has_table(data, "events"):
         events = data["events"] if events is None else events
-        steps = list(REVIEW_STEPS)
+        steps = list(REVIEW_STEPS if steps is None else steps)
         if "funnel" not in kw:
             previous, current = month_funnels(events, steps, month, region=region)
             kw["funnel"] = compare_steps(previous, current)
@@ -297,16 +300,17 @@ def insights_for(
             )
         if kw.get("leak_since") is not None:
             leak = _leak_record(kw["leak_since"])
-    if "channels" not in kw:
-        kw["channels"] = channel_review(data, month, region)
-    if "budget" not in kw:
-        kw["budget"] = budget_reallocation(kw["channels"])
-    cd = select_region(data["channel_daily"], region, table="channel_daily")
-    months = month_labels(cd["date"])
-    first_month = str(pd.Period(month, freq="M") - 12)
-    recent = cd[(months >= first_month) & (months <= month)].assign(month=months)
-    if "channel_trend" not in kw:
-        kw["channel_trend"] = channel_performance(recent, by=["month", "channel"])
+    if has_table(data, "channel_daily"):  # an own-data folder may have no ad spend
+        if "channels" not in kw:
+            kw["channels"] = channel_review(data, month, region)
+        if "budget" not in kw:
+            kw["budget"] = budget_reallocation(kw["channels"])
+        cd = select_region(data["channel_daily"], region, table="channel_daily")
+        months = month_labels(cd["date"])
+        first_month = str(pd.Period(month, freq="M") - 12)
+        recent = cd[(months >= first_month) & (months <= month)].assign(month=months)
+        if "channel_trend" not in kw:
+            kw["channel_trend"] = channel_performance(recent, by=["month", "channel"])
     if "customers" not in kw:
         kw["customers"] = customer_review(data, month, region)
     if "experiments" not in kw and has_table(data, "experiments"):

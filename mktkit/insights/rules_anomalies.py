@@ -39,7 +39,8 @@ def anomaly_findings(flags: pd.DataFrame, region: str, lang: str) -> list[dict[s
     flags : DataFrame
         :func:`mktkit.anomalies.anomaly_review`: ``metric``, ``date``, ``value``, ``expected``,
         ``relative_deviation``, ``size``, ``direction`` and the group column named by
-        ``attrs["level"]`` (else ``region`` or ``channel`` when present).
+        ``attrs["level"]`` (else ``region`` or ``channel`` when present); ``attrs["table"]``
+        names the table the series came from (default ``channel_daily``).
     region : str
         The region the flags were computed for, named in the source when they have no group.
     lang : {"en", "zh"}
@@ -57,6 +58,7 @@ def anomaly_findings(flags: pd.DataFrame, region: str, lang: str) -> list[dict[s
     )
     if flags.empty:
         return []
+    table = flags.attrs.get("table", "channel_daily")
     f = flags.copy()
     f["date"] = pd.to_datetime(f["date"]).dt.normalize()
     f["_group"] = f[level].astype(str) if level else "all"
@@ -141,7 +143,7 @@ def anomaly_findings(flags: pd.DataFrame, region: str, lang: str) -> list[dict[s
                     phrase("act_" + key, lang, **vals),
                     top["value"],
                     lead_metric,
-                    f"channel_daily, {where}, {'+'.join(sorted(metrics))}, {span} (STL + robust z)",
+                    f"{table}, {where}, {'+'.join(sorted(metrics))}, {span} (STL + robust z)",
                     lang,
                 )
             )

@@ -2,7 +2,9 @@
 
 A step that :func:`mktkit.funnel.compare_steps` marks ``new_leak`` is one finding; when the
 leak's onset (:func:`mktkit.funnel.leak.leak_onset`) is significant on that step, the sentence
-adds the day it began. With no new leak, the step where the funnel loses most (info).
+adds the day it began. With no new leak, the step where the funnel loses most (info). When
+no one reaches the second step, that alone is the finding: the steps rarely match the data's
+event names.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from mktkit.formats import fmt_percent, fmt_pp
+from mktkit.formats import fmt_int, fmt_percent, fmt_pp
 from mktkit.insights.records import check_input, finding_record, to_float
 from mktkit.insights.text import day_text, display_name, p_text, phrase
 
@@ -94,6 +96,29 @@ def funnel_findings(
     steps = f["step"].astype(str).tolist()
     path = " → ".join(steps)
     source = f"events, funnel {path}, {prev} vs {month}, {region}"
+    reached = pd.to_numeric(f["users_b"], errors="coerce") if "users_b" in f else None
+    if reached is not None and not reached.iloc[1] > 0:
+        # nobody at step 2: the event names rarely match the data, never a row of zeros
+        vals = {
+            "a_step": display_name(steps[0], lang, ev),
+            "b_step": display_name(steps[1], lang, ev, lower=True),
+            "users": fmt_int(reached.iloc[0], lang),
+            "month": month,
+            "steps": path,
+        }
+        return [
+            finding_record(
+                "funnel",
+                "bad",
+                1.0,
+                phrase("funnel_empty", lang, **vals),
+                phrase("act_funnel_empty", lang, **vals),
+                reached.iloc[1],
+                "users",
+                source,
+                lang,
+            )
+        ]
     leaks = f.index[f["new_leak"].astype(bool)].tolist()
     rows = []
     for i in leaks:

@@ -4,6 +4,12 @@ Every sentence of :func:`mktkit.insights.insights` is a :data:`TEXT` template fi
 numbers already formatted by :mod:`mktkit.formats`; the helpers here name codes (regions,
 metrics, channels, funnel steps) in the reader's language, join lists, and finish a sentence.
 
+Names come from :func:`mktkit.i18n.term`: the user's labels first, then the kit's; in Chinese
+a name that begins or ends in Latin letters or digits (an unlabelled code) is quoted, so that
+“online”新客数 never reads as one word. A sentence that speaks of one unit of money ("the next
+yuan") names the current currency (:func:`mktkit.formats.use_currency`). p-values read
+``p = 0.042`` or ``p < 0.001`` (:func:`p_text`).
+
 Examples
 --------
 >>> print(sentence(phrase("budget_balanced", "en", common="1.85"), "en"))
@@ -17,11 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from mktkit.formats import fmt_number
-from mktkit.i18n import LANGS, label
+from mktkit.formats import P_FLOOR, fmt_p_value
+from mktkit.i18n import LANGS, currency_words, term
 
 __all__ = [
     "TEXT",
@@ -77,8 +82,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # funnel
     "funnel_leak": (
         "{a_step} → {b_step} conversion fell from {rate_a} in {prev} to {rate_b} in {month} "
-        "({pp}, p = {p})",
-        "{a_step}→{b_step}转化率从 {prev} 的 {rate_a} 降至 {month} 的 {rate_b}（{pp}，p = {p}）",
+        "({pp}, {p})",
+        "{a_step}→{b_step}转化率从 {prev} 的 {rate_a} 降至 {month} 的 {rate_b}（{pp}，{p}）",
     ),
     "funnel_since": (
         "; it dropped on {since}: {rate_before} before, {rate_after} since",
@@ -86,9 +91,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "funnel_since_only": (
         "{a_step} → {b_step} conversion dropped on {since}: {rate_before} before, "
-        "{rate_after} since (p = {p})",
-        "{a_step}→{b_step}转化率自 {since} 起下降：此前 {rate_before}，此后 {rate_after}"
-        "（p = {p}）",
+        "{rate_after} since ({p})",
+        "{a_step}→{b_step}转化率自 {since} 起下降：此前 {rate_before}，此后 {rate_after}（{p}）",
     ),
     "act_funnel_leak": (
         "Find what changed at the {b_step} step{around} (releases, payment provider, error "
@@ -98,6 +102,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "每日跟踪{a_step}→{b_step}转化率直至恢复到 {rate_back} 左右",
     ),
     "around": (" around {since}", " {since} 前后"),
+    "funnel_empty": (
+        "No one in {month} went from {a_step} to {b_step} ({users} at {a_step}): the funnel's "
+        "steps ({steps}) are likely not the event names of the data",
+        "{month} 没有任何用户从{a_step}进入{b_step}（{a_step} {users} 人）：漏斗步骤（{steps}）"
+        "很可能不是数据中的事件名",
+    ),
+    "act_funnel_empty": (
+        "Name the data's own events as the funnel's steps (funnel: in mktkit.yaml, or "
+        "-p funnel_steps=...) before reading the funnel",
+        "先在 mktkit.yaml 的 funnel: 中（或用 -p funnel_steps=...）写明数据自己的事件名，再解读漏斗",
+    ),
     "funnel_ok": (
         "No funnel step got significantly worse than in {prev}; the funnel leaks most at "
         "{a_low} → {b_step}, where {rate_b} go on ({rate_a} in {prev})",
@@ -135,7 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "channel_cut": (
         "{channel} ROAS was {roas} in {month} ({revenue} revenue on {spend} spend) against "
         "{blended} for all channels{streak}",
-        "{channel} {month} 的ROAS为 {roas}（花费 {spend}，带来销售额 {revenue}），"
+        "{channel} {month} 的 ROAS 为 {roas}（花费 {spend}，带来销售额 {revenue}），"
         "全部渠道为 {blended}{streak}",
     ),
     "channel_streak": (
@@ -148,23 +163,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "按预算再分配建议将{channel}降至每 {days} 天 {suggested}（{change}），并把预算转向{best}",
     ),
     "act_channel_cut": (
-        "Cut {channel} spend and move it to {best}, whose next yuan returns most",
-        "削减{channel}的花费，转投下一元回报最高的{best}",
+        "Cut {channel} spend and move it to {best}, whose next {currency_unit} returns most",
+        "削减{channel}的花费，转投下一{currency_unit}回报最高的{best}",
     ),
     "channel_grow": (
-        "{channel}'s next yuan returns {marginal} (marginal ROAS on its response curve), the "
-        "most of all channels; its average ROAS was {roas} in {month}",
-        "{channel}的边际ROAS为 {marginal}（响应曲线上下一元的回报），为各渠道最高；"
-        "{month} 平均ROAS为 {roas}",
+        "{channel}'s next {currency_unit} returns {marginal} (marginal ROAS on its response "
+        "curve), the most of all channels; its average ROAS was {roas} in {month}",
+        "{channel}的边际 ROAS 为 {marginal}（响应曲线上下一{currency_unit}的回报），为各渠道最高；"
+        "{month} 平均 ROAS 为 {roas}",
     ),
     "act_channel_grow_budget": (
         "Grow {channel} towards {suggested} per {days} days and check that its marginal ROAS "
         "stays above {common}",
-        "将{channel}逐步提高至每 {days} 天 {suggested}，并确认其边际ROAS保持在 {common} 以上",
+        "将{channel}逐步提高至每 {days} 天 {suggested}，并确认其边际 ROAS 保持在 {common} 以上",
     ),
     "act_channel_grow": (
         "Grow {channel} step by step and check its marginal ROAS each month",
-        "逐步加大{channel}的投放，并每月复核其边际ROAS",
+        "逐步加大{channel}的投放，并每月复核其边际 ROAS",
     ),
     "budget_move": (
         "Moving {moved} of the {total} budget per {days} days ({share}) from {cut} to {raised} "
@@ -178,8 +193,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "在下个月分步调整预算，四周后重新拟合响应曲线复核效果",
     ),
     "budget_balanced": (
-        "The budget is balanced: every channel's next yuan returns about {common}",
-        "预算分配已均衡：各渠道下一元的回报均约为 {common}",
+        "The budget is balanced: every channel's next {currency_unit} returns about {common}",
+        "预算分配已均衡：各渠道下一{currency_unit}的回报均约为 {common}",
     ),
     "act_budget_balanced": ("Keep the split", "保持当前预算分配"),
     # customers
@@ -198,9 +213,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # experiments
     "exp_win": (
         "Experiment {experiment}: {variant} converted {rate_t} against {rate_c} for control "
-        "({lift} lift, p = {p}): a win",
-        "实验 {experiment}：{variant}转化率 {rate_t}，对照组 {rate_c}（提升 {lift}，p = {p}），"
-        "胜出",
+        "({lift} lift, {p}): a win",
+        "实验 {experiment}：{variant}转化率 {rate_t}，对照组 {rate_c}（提升 {lift}，{p}），胜出",
     ),
     "act_exp_win": (
         "Roll {variant} of {experiment} out to all users and keep measuring conversion",
@@ -208,9 +222,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "exp_loss": (
         "Experiment {experiment}: {variant} converted {rate_t} against {rate_c} for control "
-        "({lift}, p = {p}): worse than control",
-        "实验 {experiment}：{variant}转化率 {rate_t}，对照组 {rate_c}（{lift}，p = {p}），"
-        "不如对照组",
+        "({lift}, {p}): worse than control",
+        "实验 {experiment}：{variant}转化率 {rate_t}，对照组 {rate_c}（{lift}，{p}），不如对照组",
     ),
     "act_exp_loss": (
         "Keep control in {experiment} and drop {variant}",
@@ -218,9 +231,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "exp_srm": (
         "Experiment {experiment} has a sample-ratio mismatch: {arms} users against a planned "
-        "{plan} split (chi-square p = {p}), so its result ({lift} lift) cannot be trusted",
+        "{plan} split (chi-square test, {p}), so its result ({lift} lift) cannot be trusted",
         "实验 {experiment} 存在样本比例失衡（SRM）：{arms}，计划比例 {plan}"
-        "（卡方检验 p = {p}），其结果（提升 {lift}）不可信",
+        "（卡方检验，{p}），其结果（提升 {lift}）不可信",
     ),
     "act_exp_srm": (
         "Do not ship on {experiment}: find why the split is off (assignment, redirects, bot "
@@ -230,8 +243,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "exp_none": (
         "Experiment {experiment}: no significant difference ({variant} {rate_t} against "
-        "{rate_c} for control, {lift}, p = {p})",
-        "实验 {experiment}：无显著差异（{variant} {rate_t}，对照组 {rate_c}，{lift}，p = {p}）",
+        "{rate_c} for control, {lift}, {p})",
+        "实验 {experiment}：无显著差异（{variant} {rate_t}，对照组 {rate_c}，{lift}，{p}）",
     ),
     "act_exp_none": (
         "Stop {experiment}, keep control and test a bolder change",
@@ -266,9 +279,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "nps_change": (
         "NPS {moved} from {nps_a} ({period_a}, n = {n_a}) to {nps_b} ({period_b}, n = {n_b}): "
-        "{diff} points, p = {p}",
+        "{diff} points, {p}",
         "净推荐值 (NPS) 从 {nps_a}（{period_a}，n = {n_a}）{moved}至 {nps_b}（{period_b}，"
-        "n = {n_b}），变化 {diff} 分，p = {p}",
+        "n = {n_b}），变化 {diff} 分，{p}",
     ),
     "nps_fell": ("fell", "降"),
     "nps_rose": ("rose", "升"),
@@ -303,7 +316,8 @@ def phrase(key: str, lang: str, **values: Any) -> str:
     lang : {"en", "zh"}
         The language.
     **values
-        The template's placeholders, already formatted.
+        The template's placeholders, already formatted. ``{currency_unit}`` is filled with
+        one unit of the current currency ("yuan", "dollar"; 元, 美元) unless given.
 
     Returns
     -------
@@ -313,8 +327,10 @@ def phrase(key: str, lang: str, **values: Any) -> str:
     --------
     >>> phrase("nps_overlap", "en")
     '; the intervals overlap, so the gap may be noise'
+    >>> phrase("budget_balanced", "zh", common="1.85")
+    '预算分配已均衡：各渠道下一元的回报均约为 1.85'
     """
-    return TEXT[key][LANGS.index(lang)].format(**values)
+    return TEXT[key][LANGS.index(lang)].format(**{**currency_words(lang), **values})
 
 
 def sentence(text: str, lang: str) -> str:
@@ -332,7 +348,9 @@ def sentence(text: str, lang: str) -> str:
 
 
 def display_name(code: Any, lang: str, kind: str | None = None, *, lower: bool = False) -> str:
-    """Display name of a code; in English a common noun (``lower``) starts lower case.
+    """Display name of a code for a sentence; in English a common noun (``lower``) starts
+    lower case, in Chinese a name that begins or ends in Latin letters or digits is quoted
+    (:func:`mktkit.i18n.term`).
 
     Parameters
     ----------
@@ -355,8 +373,10 @@ def display_name(code: Any, lang: str, kind: str | None = None, *, lower: bool =
     'revenue'
     >>> display_name("cac", "en", "metric", lower=True), display_name("east", "zh", "region")
     ('CAC', '华东')
+    >>> display_name("online", "zh", "region") + display_name("new_customers", "zh", "metric")
+    '“online”新客数'
     """
-    text = str(label(code, lang, kind))
+    text = term(code, lang, kind)
     if lang == "en" and lower and text[:1].isupper() and not text[:2].isupper():
         text = text[0].lower() + text[1:]
     return text
@@ -392,16 +412,16 @@ def natural_list(items: Sequence[str], lang: str) -> str:
 
 
 def p_text(p: Any) -> str:
-    """A p-value: three decimals, or its order of magnitude below 0.001 (``5.8e-07``).
+    """A p-value in a sentence: ``p = 0.042`` (three decimals), or ``p < 0.001`` below
+    :data:`~mktkit.formats.P_FLOOR` (never ``p = 0.00``); a missing one ``p = —``.
 
     Examples
     --------
-    >>> p_text(0.0421), p_text(5.83e-07), p_text(None)
-    ('0.042', '5.8e-07', '—')
+    >>> p_text(0.0421), p_text(6.7e-04), p_text(None)
+    ('p = 0.042', 'p < 0.001', 'p = —')
     """
-    if p is None or not np.isfinite(p):
-        return "—"
-    return f"{p:.1e}" if p < 0.001 else fmt_number(p, 3)
+    shown = fmt_p_value(p)
+    return f"p < {P_FLOOR}" if shown.startswith("<") else f"p = {shown}"
 
 
 def day_text(x: Any) -> str:

@@ -5,7 +5,10 @@
 - :func:`chinese_ready`: a caller's Axes, its texts given the CJK font as their last fallback;
 - :func:`title_y`: where ``set_title`` puts the title in a figure the plot made;
 - :func:`fixed_axes`: a figure with one Axes placed by hand, for the text layout of
-  :mod:`mktkit.plots.textfit`.
+  :mod:`mktkit.plots.textfit`;
+- :func:`value_ticks`, :func:`money_text`: tick labels and texts of a metric, money with the
+  symbol of the current currency (:func:`mktkit.formats.use_currency`, taken when the plot is
+  made, so a figure drawn later keeps it).
 
 Examples
 --------
@@ -21,7 +24,9 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
 
+from mktkit.formats import MINUS, MONEY_METRICS, currency_symbol, fmt_metric
 from mktkit.style import CJK_FAMILY
 
 
@@ -159,3 +164,56 @@ def fixed_axes(size: tuple[float, float]) -> Axes:
     fig = plt.figure(figsize=size, layout="none")
     top = 1 - 0.55 / size[1]
     return fig.add_axes((0.015, 0.015, 0.97, top - 0.015))
+
+
+def value_ticks(metric: str | None, spec: str = ",.0f") -> FuncFormatter:
+    """Tick labels of an axis of ``metric``: ``format(v, spec)``, after the current currency's
+    symbol when the metric is money (:data:`mktkit.formats.MONEY_METRICS`), with the U+2212
+    minus sign.
+
+    The symbol is the one in use when the plot is made: a figure drawn after a ``with
+    use_currency(...)`` block ends keeps it.
+
+    Parameters
+    ----------
+    metric : str or None
+        The metric on the axis (``"revenue"``, ``"roas"``); None: a plain number.
+    spec : str
+        Python format spec of the number.
+
+    Returns
+    -------
+    FuncFormatter
+
+    Examples
+    --------
+    >>> from mktkit.formats import use_currency
+    >>> with use_currency("USD"):
+    ...     ticks = value_ticks("revenue")
+    >>> ticks(50000.0), ticks(-1200.0), value_ticks("orders")(1200.0)
+    ('$50,000', '−$1,200', '1,200')
+    """
+    symbol = currency_symbol() if metric in MONEY_METRICS else ""
+
+    def tick(v: float, _pos: object = None) -> str:
+        text = format(abs(v), spec)
+        sign = MINUS if v < 0 and any(c in "123456789" for c in text) else ""
+        return f"{sign}{symbol}{text}"
+
+    return FuncFormatter(tick)
+
+
+def money_text(metric: str, value: object, lang: str = "en") -> str:
+    """``value`` of ``metric`` as the tables show it (:func:`mktkit.formats.fmt_metric`), for a
+    text of a figure: a "$" is escaped so that two amounts in one text never start mathtext.
+
+    Examples
+    --------
+    >>> money_text("revenue", 1234.5, "en"), money_text("roas", 1.234)
+    ('¥1,235', '1.23')
+    >>> from mktkit.formats import use_currency
+    >>> with use_currency("USD"):
+    ...     print(money_text("revenue", 1234.5))
+    \\$1,235
+    """
+    return fmt_metric(metric, value, lang).replace("$", r"\$")

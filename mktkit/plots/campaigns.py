@@ -1,15 +1,15 @@
 """Campaign figures: a campaign channel's daily metric before, during and after the campaign
-(:func:`plot_campaign_timeline`), from :func:`mktkit.campaigns.campaign_daily`."""
+(:func:`plot_campaign_timeline`), from :func:`mktkit.campaigns.campaign_daily`. Amounts carry
+the symbol of the current currency (:func:`mktkit.formats.use_currency`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
 
 from mktkit.errors import InputError
 from mktkit.i18n import label
-from mktkit.plots.axes import ready_axes
+from mktkit.plots.axes import money_text, ready_axes, value_ticks
 from mktkit.plots.docstrings import fill_doc
 
 
@@ -65,10 +65,10 @@ def plot_campaign_timeline(
             continue
         first, last = part["date"].min(), part["date"].max()
         ax.hlines(level, first, last, color=colors.get(name, "#222222"), lw=2.4,
-                  label=f"{label(name, lang)}: {level:,.{digits}f}")  # fmt: skip
+                  label=f"{label(name, lang)}: {money_text(metric, level, lang)}")  # fmt: skip
         if name == "during":
             ax.axvspan(first, last, color="#D55E00", alpha=0.08, lw=0)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{digits}f}"))
+    ax.yaxis.set_major_formatter(value_ticks(metric, f",.{digits}f"))
     ax.set_ylim(bottom=0)
     channel = daily.attrs.get("channel")
     parts = (label(channel, lang) if channel else None, label("before_after", lang))

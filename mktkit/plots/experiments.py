@@ -58,13 +58,15 @@ def plot_experiment(
         ax.annotate(f"{v:+.1%}" + (f"  [{note}]" if note else ""), (hi, yi), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize="small")  # fmt: skip
     ax.axvline(0, color="#222222", lw=0.8)
+    # the user's labels of experiments and arms (mktkit.yaml labels:), else their codes
     names = [
-        f"{r['experiment']} · {r['variant']}" if r.get("experiment") else str(r["variant"])
+        " · ".join(str(label(r[k], lang)) for k in ("experiment", "variant") if r.get(k))
         for r in rows.to_dict("records")
     ]
     ax.set_yticks(y, names)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+.0%}"))
     conf = float(rows["confidence"].iloc[0]) if len(rows) else 0.95
-    ax.set_title(f"{label(metric, lang)} ({conf:.0%} CI)", loc="left")
+    ci = "CI" if lang == "en" else label("confidence_interval", lang)
+    ax.set_title(f"{label(metric, lang)} ({conf:.0%} {ci})", loc="left")
     ax.grid(axis="y", visible=False)
     return ax

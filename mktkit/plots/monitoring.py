@@ -10,7 +10,9 @@ efficiency and response curves, anomalies.
 - :func:`plot_anomalies`: one series with its expected value and flags
   (:mod:`mktkit.anomalies`).
 
-The methods are in docs/methods.md, "KPIs", "Channels and budget" and "Anomalies".
+Money axes and amounts carry the symbol of the current currency
+(:func:`mktkit.formats.use_currency`). The methods are in docs/methods.md, "KPIs",
+"Channels and budget" and "Anomalies".
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from mktkit.errors import InputError
+from mktkit.formats import MONEY_METRICS
 from mktkit.i18n import label
-from mktkit.plots.axes import ready_axes, title_y
+from mktkit.plots.axes import money_text, ready_axes, title_y, value_ticks
 from mktkit.plots.docstrings import fill_doc
 from mktkit.style import PALETTE, STATUS_COLORS, status_color, tint
 
@@ -72,7 +75,7 @@ def plot_monthly_totals(
     ax.bar(range(len(months)), totals[metric].to_numpy(dtype=float), color=colors, width=0.8)
     step = max(1, len(months) // 12)
     ax.set_xticks(range(0, len(months), step), months[::step], rotation=45, ha="right")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(value_ticks(metric))
     ax.set_title(
         f"{label(metric, lang)} · {label('by_month', lang)}", loc="left", y=title_y(ax, own)
     )
@@ -184,9 +187,10 @@ def plot_pacing(
                 label=_mon_label("run_rate_projection", lang))  # fmt: skip
     target = curve.attrs.get("target", float(curve["expected"].iloc[-1]))
     ax.axhline(target, color="#222222", lw=0.8)
-    ax.annotate(f"{label('target', lang)} {target:,.0f}", (curve["date"].iloc[0], target),
+    shown = money_text(metric, target, lang) if metric else f"{target:,.0f}"
+    ax.annotate(f"{label('target', lang)} {shown}", (curve["date"].iloc[0], target),
                 xytext=(2, 3), textcoords="offset points", fontsize="small")  # fmt: skip
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(value_ticks(metric))
     title = _mon_label("kpi_pacing", lang)
     ax.set_title(f"{label(metric, lang)} · {title}" if metric else title, loc="left")
     ax.legend(frameon=False, loc="lower right")
@@ -241,9 +245,12 @@ def plot_channel_efficiency(
         ax.annotate(name, (xi, yi), ha="center", va="center", fontsize="small")
     if y in ("roas", "marginal_roas"):
         ax.axhline(1.0, color="#B2182B", lw=1, ls="--", label=_mon_label("break_even", lang))
-        ax.set_ylim(bottom=0, top=max(float(np.nanmax(ys)) * 1.2, 1.5))
+        highest = float(np.nanmax(ys)) if np.isfinite(ys).any() else 0.0  # no spend: no ROAS
+        ax.set_ylim(bottom=0, top=max(highest * 1.2, 1.5))
         ax.legend(frameon=False, loc="lower right")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(value_ticks(x))
+    if y in MONEY_METRICS:
+        ax.yaxis.set_major_formatter(value_ticks(y))
     ax.set_xlabel(label(x, lang))
     ax.set_ylabel(label(y, lang))
     ax.set_title(
@@ -314,8 +321,8 @@ def plot_response_curves(
                 Line2D([], [], marker="^", ls="", color="#7b8794", mec="#222222")]  # fmt: skip
     names += [str(label("current", lang)), str(_mon_label("suggested", lang))]
     ax.legend(handles, names, frameon=False, loc="upper left", fontsize="small", ncols=2)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(value_ticks("spend"))
+    ax.yaxis.set_major_formatter(value_ticks("revenue"))
     ax.set_xlabel(_mon_label("spend_per_day", lang))
     ax.set_ylabel(_mon_label("revenue_per_day", lang))
     ax.set_xlim(0, top)
@@ -385,7 +392,7 @@ def plot_anomalies(
     metric = part["metric"].iloc[0] if "metric" in part else ""
     where_text = " · ".join(str(label(part[k].iloc[0], lang)) for k in keys if k != "metric")
     title = " · ".join(t for t in (where_text, str(label(metric, lang))) if t)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
+    ax.yaxis.set_major_formatter(value_ticks(str(metric), ",.4g"))
     ax.set_title(f"{title} · {label('anomalies', lang)}", loc="left", y=title_y(ax, own))
     ax.legend(frameon=False, loc="best")
     ax.figure.autofmt_xdate()

@@ -152,13 +152,30 @@ def batch(
     return items
 
 
+def _data_used(folder: Path | None) -> str:
+    """Which data a report read, from its manifest: the data folder's name (the sample
+    company's when none was given), with the last day of data it read."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (TypeError, OSError, ValueError):
+        return ""
+    data_dir = manifest.get("sources", {}).get("data_dir")
+    name = Path(data_dir).name if data_dir else "sample"
+    end = manifest.get("data_end")
+    return f"{name} (to {end})" if end else name
+
+
 def write_index(out_dir: Path, template: str, items: Sequence[BatchItem]) -> Path:
-    """``out_dir/index.html``: one row per report with its parameters, status and link."""
+    """``out_dir/index.html``: one row per report with its parameters, the data it read (the
+    data folder's name and last day), its status and link."""
     esc = html.escape
-    names = list(items[0].params) if items else []
+    names = [n for n in (items[0].params if items else []) if n != "data_dir"]
     rows = []
     for it in items:
         cells = "".join(f"<td>{esc(str(it.params[n]))}</td>" for n in names)
+        given = it.params.get("data_dir")
+        used = _data_used(it.path) or (Path(given).name if given else "sample")
+        cells += f"<td>{esc(used)}</td>"
         link = (
             f'<a href="{esc(it.path.name)}/report.html">report.html</a>'
             if it.path is not None
@@ -167,7 +184,7 @@ def write_index(out_dir: Path, template: str, items: Sequence[BatchItem]) -> Pat
         rows.append(
             f'<tr class="{esc(it.status)}">{cells}<td>{esc(it.status)}</td><td>{link}</td></tr>'
         )
-    head = "".join(f"<th>{esc(n)}</th>" for n in [*names, "status", "report"])
+    head = "".join(f"<th>{esc(n)}</th>" for n in [*names, "data", "status", "report"])
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(template)} · reports</title>\n<style>{CSS}"

@@ -127,7 +127,8 @@ def _page(
     page = (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)} · {esc(spec.folder_name(values))}</title>\n"
+        # the title names the report, not the data folder (the same data give the same page)
+        f"<title>{esc(title)} · {esc(spec.folder_name({**values, 'data_dir': None}))}</title>\n"
         "<style>/*fonts*/" + CSS + "</style>\n</head>\n"
         f'<body class="{esc(spec.name)}">\n'
         f'<header class="report"><h1>{esc(title)}</h1>'

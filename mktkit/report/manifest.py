@@ -75,7 +75,9 @@ def build_manifest(
     """The manifest of a report: what determines it, and its fingerprint.
 
     Inputs are named by their path relative to the data folder and identified by their
-    SHA-256; the parameters that are paths (``data_dir``, ``swot``, ``mix``) count by the
+    SHA-256, or by the SHA-256 of the rows the report reads when that is less (``read_sha256``:
+    a past month's review reads its tables up to the month's end, so rows added later leave
+    its fingerprint unchanged); the parameters that are paths (``data_dir``, ``swot``, ``mix``) count by the
     content they point to, not by where it lies: the same data copied to two folders give the
     same fingerprint and the same ``report.html``. Where they lie (the path parameters and
     each file's absolute path) is kept outside the fingerprint (``sources``), for the record.
@@ -83,13 +85,15 @@ def build_manifest(
     folder = Path(values["data_dir"]) if values.get("data_dir") else None
     inputs = {
         name: {"path": _relative(p, folder), "sha256": sha256(p)}
+        | ({"read_sha256": found.digests[name]} if name in found.digests else {})
         for name, p in sorted(found.files.items())
     }
     determined = {
         "template": spec.name,
         "template_sha256": sha256(template_path),
         "parameters": {k: v for k, v in values.items() if k not in PATH_PARAMS},
-        "inputs": {k: v["sha256"] for k, v in inputs.items()},
+        # what the report read: a dated table's rows up to the period's end, else the file
+        "inputs": {k: v.get("read_sha256", v["sha256"]) for k, v in inputs.items()},
         "versions": versions(),
         "data_end": found.data_end,
     }

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Mapping
@@ -208,6 +209,8 @@ def _run(
         t0 = time.perf_counter()
         nb = execute(nb_in, staging / "report.ipynb", values, timeout=timeout, failed=failed, km=km)
         t1 = time.perf_counter()
+        # for the command line, not the page (the export drops the notebook's stderr)
+        manifest["warnings"] = kit_warnings(nb)
         _export(nb, staging, spec, values, manifest, ahead.result(), pdf)
         manifest["timings_s"] = {
             "execute": round(t1 - t0, 3),
@@ -223,6 +226,34 @@ def _run(
         # after a failure: the font is closed once the thread is done (export_html closes it)
         ahead.add_done_callback(lambda done: done.exception() or done.result().close())
         shutil.rmtree(staging, ignore_errors=True)
+
+
+#: The kit's warnings: a report that raised one renders, and the command line says why.
+_KIT_WARNING = re.compile(
+    r"\b(FunnelWarning|AnomalyWarning|SmallSampleWarning|SWOTWarning): (.+)$", re.M
+)
+
+
+def kit_warnings(nb: Any) -> list[str]:
+    r"""The kit's warnings in an executed notebook's stderr, once each, in order.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+    ...     "stream", name="stderr", text="/x.py:3: FunnelWarning: no one reached step 2\n")])
+    >>> kit_warnings(nbformat.v4.new_notebook(cells=[cell]))
+    ['FunnelWarning: no one reached step 2']
+    """
+    found: list[str] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                for kind, text in _KIT_WARNING.findall(output.get("text", "")):
+                    line = f"{kind}: {text.strip()}"
+                    if line not in found:
+                        found.append(line)
+    return found
 
 
 def _export_parts_ahead() -> Future:

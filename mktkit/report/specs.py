@@ -9,7 +9,7 @@ Examples
 --------
 >>> from mktkit.report.specs import TEMPLATES
 >>> [p.name for p in TEMPLATES["monthly_review"].params]
-['month', 'region', 'lang', 'data_dir', 'spark_events']
+['month', 'region', 'lang', 'data_dir', 'spark_events', 'funnel_steps']
 >>> TEMPLATES["monthly_review"].folder_name({"month": "2026-10", "region": "all", "lang": "zh"})
 'monthly_review-2026-10-all-zh'
 """
@@ -17,13 +17,17 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from mktkit.data.config import CONFIG_FILE as CONFIG
+from mktkit.data.folder import DAY_COLUMNS, data_until, has_table
 from mktkit.data.sample import load_sample, open_data
 from mktkit.errors import InputError
 from mktkit.periods import MONTH_RE, WEEK_RE, iso_week, week_days
@@ -56,6 +60,14 @@ def safe_part(value: Any) -> str:
         return text
     cleaned = _UNSAFE_IN_FOLDER.sub("_", text).lstrip(".") or "_"
     return f"{cleaned}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
+
+
+def data_part(data_dir: Any) -> str:
+    """A data folder as a part of a report folder's name: its own name and the first six hex
+    digits of the SHA-1 of its absolute path."""
+    path = Path(data_dir).absolute()
+    name = _UNSAFE_IN_FOLDER.sub("_", path.name).lstrip(".") or "data"
+    return f"{name}-{hashlib.sha1(str(path).encode('utf-8')).hexdigest()[:6]}"
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,9 @@ class Inputs:
     # False when the report reads something the manifest cannot hash (a Spark table that may
     # change): such a report is rendered again every time instead of reused
     reusable: bool = True
+    # table -> hash of the rows the report reads, where that is less than the file (a past
+    # period's report reads its file up to the period's end); the others count by their file
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,42 +142,92 @@ class Template:
 
     def folder_name(self, values: Mapping[str, Any]) -> str:
         """The report folder's name: the template and the values of ``name_parts``, each made
-        safe in a file name (:func:`safe_part`)."""
-        return "-".join([self.name, *(safe_part(values[p]) for p in self.name_parts)])
+        safe in a file name (:func:`safe_part`), then, for a data folder of your own, its name
+        and a short hash of where it is: two data folders never share a report folder.
+
+        Examples
+        --------
+        >>> spec = TEMPLATES["monthly_review"]
+        >>> spec.folder_name({"month": "2026-10", "region": "all", "lang": "en",
+        ...                   "data_dir": "/srv/data/shop"})
+        'monthly_review-2026-10-all-en-shop-365cc8'
+        """
+        parts = [self.name, *(safe_part(values[p]) for p in self.name_parts)]
+        if values.get("data_dir"):
+            parts.append(data_part(values["data_dir"]))
+        return "-".join(parts)
 
 
-_MONTHLY_TABLES = ("orders", "channel_daily")  # required; events (the funnel) is optional
+_MONTHLY_TABLES = ("orders",)  # required; every other table adds its sections
 
 
-def _prepare_monthly(values: dict[str, Any]) -> Inputs:
-    """The tables must be there, and the month and the region must exist in them."""
-
-    data = open_data(values.get("data_dir"))
-    missing = [data.files[t].name for t in _MONTHLY_TABLES if not data.files[t].is_file()]
-    if missing:
+def _span(data: Any) -> tuple[Any, Any, list[str]]:
+    """The first and last day of the orders and the ad spend (where present), and the regions
+    of both."""
+    days = [data["orders"]["order_date"]]
+    regions = set(data["orders"]["region"].dropna().unique())
+    if has_table(data, "channel_daily"):
+        cd = data["channel_daily"]
+        days.append(cd["date"])
+        regions |= set(cd["region"].dropna().unique())
+    days = [d for d in days if len(d)]
+    if not days:
         raise InputError(
-            f"{data.path} lacks " + ", ".join(missing),
-            column="data_dir",
-            fix="monthly_review reads these tables: add them, named and shaped as in "
-            "data/sample/README.md",
+            "the orders table has no rows", table="orders", fix="give a file with orders"
         )
-    cd = data["channel_daily"]
-    months = cd["date"].dt.strftime("%Y-%m")
-    first, last = months.min(), months.max()
-    if not first <= values["month"] <= last:
+    first = min(d.min() for d in days).normalize()
+    return first, max(d.max() for d in days), sorted(map(str, regions))
+
+
+def _digests(data: Any, until: Any, files: dict[str, Path]) -> dict[str, str]:
+    """What a report of a period that ends on ``until`` reads of each dated table, hashed: its
+    rows up to that day (:func:`mktkit.data_until`), so that later rows added to a file leave a
+    past period's fingerprint, and its report, as they were."""
+    cut = data_until(data, until)
+    out = {}
+    for name in DAY_COLUMNS:
+        if name in files:
+            table = cut[name]
+            rows = pd.util.hash_pandas_object(table, index=False).to_numpy()
+            head = json.dumps([list(map(str, table.columns)), list(map(str, table.dtypes))])
+            out[name] = hashlib.sha256(head.encode() + rows.tobytes()).hexdigest()
+    return out
+
+
+def _check_region(region: str, regions: list[str]) -> None:
+    if region != "all" and region not in regions:
         raise InputError(
-            f"{values['month']!r} is not in the data, which cover {first} to {last}",
-            column="month",
-            fix=f"choose a month from {first} to {last}",
-        )
-    regions = sorted(cd["region"].unique())
-    if values["region"] != "all" and values["region"] not in regions:
-        raise InputError(
-            f"{values['region']!r} is not a region of the data",
+            f"{region!r} is not a region of the data",
             column="region",
             fix="use one of all, " + ", ".join(regions),
         )
-    end = max(data["orders"]["order_date"].max(), cd["date"].max())
+
+
+def _check_steps(values: dict[str, Any]) -> None:
+    steps = values.get("funnel_steps")
+    if steps is not None and len([s for s in steps.split(",") if s.strip()]) < 2:
+        raise InputError(
+            f"{steps!r} names fewer than two steps",
+            column="funnel_steps",
+            fix="name two or more events separated by commas, e.g. visit,add_to_cart,purchase",
+        )
+
+
+def _prepare_monthly(values: dict[str, Any]) -> Inputs:
+    """The orders must be there, and the month and the region must exist in the data."""
+
+    data = _open_tables(values, _MONTHLY_TABLES, "monthly_review")
+    first, end, regions = _span(data)
+    month = values["month"]
+    if not f"{first:%Y-%m}" <= month <= f"{end:%Y-%m}":
+        raise InputError(
+            f"{month!r} is not in the data, which cover {first:%Y-%m} to {end:%Y-%m}",
+            column="month",
+            fix=f"choose a month from {first:%Y-%m} to {end:%Y-%m}",
+        )
+    _check_region(values["region"], regions)
+    _check_steps(values)
+    month_end = pd.Period(month, "M").end_time.normalize()
     present = dict(data.inputs)
     if values.get("spark_events"):
         import importlib.util
@@ -174,7 +239,12 @@ def _prepare_monthly(values: dict[str, Any]) -> Inputs:
                 fix="pip install 'mktkit[spark]' (and Java 17+), or leave spark_events out",
             )
         present.pop("events", None)  # the funnel reads Spark, not the folder's events file
-    return Inputs(files=present, data_end=str(end.date()), reusable=not values.get("spark_events"))
+    return Inputs(
+        files=present,
+        data_end=str(min(end, month_end).date()),
+        reusable=not values.get("spark_events"),
+        digests=_digests(data, month_end, present),
+    )
 
 
 def _yaml_param(name: str, what: str) -> Param:
@@ -220,40 +290,39 @@ def _open_tables(values: dict[str, Any], tables: tuple[str, ...], template: str)
     return data
 
 
-def _check_region(region: str, cd: Any) -> None:
-    regions = sorted(cd["region"].unique())
-    if region != "all" and region not in regions:
-        raise InputError(
-            f"{region!r} is not a region of the data",
-            column="region",
-            fix="use one of all, " + ", ".join(regions),
-        )
-
-
 def _prepare_weekly(values: dict[str, Any]) -> Inputs:
-    """The tables must be there, the week must overlap the data and the region exist."""
+    """The orders must be there, the week must overlap the data and the region exist."""
     data = _open_tables(values, _MONTHLY_TABLES, "weekly_brief")
-    cd = data["channel_daily"]
-    first, last = cd["date"].min().date(), cd["date"].max().date()
+    first, end, regions = _span(data)
     monday, sunday = week_days(values["week"])
-    if sunday < first or monday > last:
+    if sunday < first.date() or monday > end.date():
         raise InputError(
             f"{values['week']!r} ({monday} .. {sunday}) is not in the data, which cover "
-            f"{first} to {last}",
+            f"{first.date()} to {end.date()}",
             column="week",
-            fix=f"choose a week from {iso_week(first)} to {iso_week(last)}",
+            fix=f"choose a week from {iso_week(first.date())} to {iso_week(end.date())}",
         )
-    _check_region(values["region"], cd)
-    end = max(data["orders"]["order_date"].max(), cd["date"].max()).date()
+    _check_region(values["region"], regions)
     present = dict(data.inputs)
+    as_of = min(end.date(), sunday)
     # the brief reads the data as they stood at the week's end (mk.data_until)
-    return Inputs(files=present, data_end=str(min(end, sunday)))
+    return Inputs(
+        files=present, data_end=str(as_of), digests=_digests(data, pd.Timestamp(sunday), present)
+    )
 
 
 def _prepare_campaign(values: dict[str, Any]) -> Inputs:
-    """campaigns and channel_daily must be there; the campaign must exist and have started."""
-    data = _open_tables(values, ("campaigns", "channel_daily"), "campaign_review")
-    camps, cd = data["campaigns"], data["channel_daily"]
+    """campaigns and channel_daily (or orders) must be there; the campaign must exist and have
+    started inside the data."""
+    data = _open_tables(values, ("campaigns",), "campaign_review")
+    daily = "channel_daily" if has_table(data, "channel_daily") else "orders"
+    _open_tables(values, (daily,), "campaign_review")
+    camps = data["campaigns"]
+    if daily == "channel_daily":
+        cd = data["channel_daily"]
+        days, channels = cd["date"], cd["channel"]
+    else:
+        days, channels = data["orders"]["order_date"].dt.normalize(), data["orders"]["channel"]
     ids = [str(i) for i in camps["campaign_id"]]
     wanted = values["campaign"]
     if wanted not in ids:
@@ -263,7 +332,7 @@ def _prepare_campaign(values: dict[str, Any]) -> Inputs:
             fix="use one of " + ", ".join(ids),
         )
     row = camps[camps["campaign_id"].astype(str) == wanted].iloc[0]
-    first, last = cd["date"].min(), cd["date"].max()
+    first, last = days.min(), days.max()
     if not first <= row["start"] <= last:
         started = [i for i, s in zip(ids, camps["start"], strict=True) if first <= s <= last]
         raise InputError(
@@ -272,15 +341,15 @@ def _prepare_campaign(values: dict[str, Any]) -> Inputs:
             column="campaign",
             fix="choose a campaign that starts inside the data: " + ", ".join(started),
         )
-    channels = sorted(cd["channel"].unique())
-    if row["channel"] not in channels:
+    known = sorted(map(str, channels.dropna().unique()))
+    if row["channel"] not in known:
         raise InputError(
-            f"{wanted!r} runs on channel {row['channel']!r}, which channel_daily lacks",
+            f"{wanted!r} runs on channel {row['channel']!r}, which {daily} lacks",
             table="campaigns",
             column="channel",
-            fix="use one of " + ", ".join(channels),
+            fix="use one of " + ", ".join(known),
         )
-    files = {t: p for t, p in data.inputs.items() if t in ("campaigns", "channel_daily", CONFIG)}
+    files = {t: p for t, p in data.inputs.items() if t in ("campaigns", daily, CONFIG)}
     return Inputs(files=files, data_end=str(last.date()))
 
 
@@ -325,6 +394,14 @@ TEMPLATES: dict[str, Template] = {
                 pattern=re.compile(r"^[\w.:/*?=\-\[\]]+$"),
                 pattern_hint="a table name such as lake.events, or a path such as "
                 "s3a://bucket/events/*.parquet",
+            ),
+            Param(
+                "funnel_steps",
+                str,
+                None,
+                "the funnel's events in order, separated by commas, e.g. "
+                "visit,add_to_cart,purchase (default: funnel: in the data folder's "
+                "mktkit.yaml, else visit,view_product,add_to_cart,checkout,purchase)",
             ),
         ),
         name_parts=("month", "region", "lang"),
@@ -382,8 +459,8 @@ COVERAGE: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
             "revenue chart": (),
             "KPIs": ("kpi_targets",),
             "funnel": ("events",),
-            "channels": (),
-            "budget": (),
+            "channels": ("channel_daily",),
+            "budget": ("channel_daily",),
             "customers": (),
             "NPS": ("nps",),
             "experiments": ("experiments",),
@@ -396,7 +473,7 @@ COVERAGE: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
         {"pace": ("kpi_targets",), "anomalies": (), "charts": (), "findings": ()},
     ),
     "campaign_review": (
-        ("campaigns", "channel_daily"),
+        ("campaigns", "orders"),
         {"goal": (), "before and after": (), "split": (), "lessons": ()},
     ),
     # the folder's swot.yaml and marketing_mix.yaml, else the sample company's

@@ -27,6 +27,7 @@ from mktkit.campaigns import (
     campaign_results,
     campaign_split,
 )
+from mktkit.data.folder import has_table
 from mktkit.formats import fmt_change, fmt_metric, fmt_money, fmt_number, fmt_percent
 from mktkit.i18n import label
 from mktkit.plots import plot_campaign_timeline
@@ -109,6 +110,9 @@ class CampaignReview(Review):
             ("budget_used", fmt_percent(res["budget_used"], 1)),
             ("roas", fmt_number(res["roas"], 2)),
         ]
+        spent = has_table(self.data, "channel_daily")
+        if not spent:  # the sales side only: what needs ad spend is said once, below
+            rows = [(k, v) for k, v in rows if k not in ("spend", "budget_used", "roas")]
         body = "".join(
             f'<tr><th scope="row">{esc(label(k, lang))}</th><td>{esc(v)}</td></tr>' for k, v in rows
         )
@@ -118,6 +122,8 @@ class CampaignReview(Review):
             f'<p class="{tone}"><strong>{esc(label(res["status"], lang))}</strong></p>'
             f'<table class="campaign-goal"><tbody>{body}</tbody></table>'
         )
+        if not spent:
+            sec.lacking("spend", "channel_daily")
         sec.tables["result"] = res
         return sec
 
@@ -128,7 +134,8 @@ class CampaignReview(Review):
         table = campaign_before_after(self.data, self.campaign)
         windows = table.attrs["windows"]
         rows = []
-        for r in table.itertuples():
+        # a metric the data cannot give (spend without ad data) is left out, not a row of dashes
+        for r in table.dropna(subset=["before", "during", "after"], how="all").itertuples():
             unit = "" if r.kind == "ratio" else f" ({label('per_day', lang)})"
             cells = [f'<th scope="row">{esc(label(r.metric, lang) + unit)}</th>']
             cells += [
@@ -190,6 +197,9 @@ class CampaignReview(Review):
             "roas_before": "number",
             "roas_during": "number",
         }
+        # columns the data cannot fill (spend and ROAS without ad data) are left out
+        by_channel = {c: f for c, f in by_channel.items() if channels[c].notna().any()}
+        by_region = {c: f for c, f in by_region.items() if regions[c].notna().any()}
         sec = self.section().heading("channel_split")
         sec.html(format_table(channels[list(by_channel)], by_channel, lang).to_html(index=False))
         sec.heading("region_split", level=3)

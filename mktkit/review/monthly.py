@@ -3,9 +3,13 @@ section.
 
 A :class:`MonthlyReview` opens the data once and remembers what its sections computed, so the
 findings (which open the report) are ranked from the same results the sections show and
-nothing is computed twice. Each method returns a :class:`~mktkit.review.section.Section`; a
-section the data cannot support (no ``kpi_targets``, ``events``, ``nps`` or ``experiments``
-table) is empty and shows nothing.
+nothing is computed twice. Each method returns a :class:`~mktkit.review.section.Section`.
+
+The review reads the data as they stood at the month's end (:func:`mktkit.data_until`): a
+past month's review says the same whenever it is rendered, and changes only when that
+month's data (or earlier) change. It needs only ``orders``: a section whose table the data
+lack (``channel_daily`` for channels and budget, ``events`` for the funnel, ``kpi_targets``,
+``nps``, ``experiments``) is one line naming the table that would add it.
 
 Examples
 --------
@@ -17,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import html
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -24,11 +29,11 @@ import pandas as pd
 from mktkit.anomalies import anomaly_flags, anomaly_review
 from mktkit.channels import budget_reallocation, channel_review
 from mktkit.customers import customer_review
-from mktkit.data.folder import has_table
+from mktkit.data.folder import data_until, has_table
 from mktkit.engines.spark import read_events
 from mktkit.experiments import ab_test
 from mktkit.formats import fmt_money
-from mktkit.funnel import compare_steps, month_funnels
+from mktkit.funnel import FunnelWarning, compare_steps, month_funnels
 from mktkit.i18n import label
 from mktkit.insights import insights_for
 from mktkit.kpi import headline, kpi_review, monthly_totals
@@ -55,8 +60,42 @@ from mktkit.tables import (
     kpi_table,
 )
 
-#: The checkout funnel the review compares month on month.
+#: The checkout funnel the review compares month on month, unless the data name their own.
 FUNNEL_STEPS = ("visit", "view_product", "add_to_cart", "checkout", "purchase")
+
+
+def review_steps(given: Any, data: Any) -> list[Any]:
+    """The funnel steps of a review: ``given`` (a list, or names separated by commas), else the
+    data folder's mktkit.yaml ``funnel:``, else :data:`FUNNEL_STEPS`.
+
+    Examples
+    --------
+    >>> review_steps("visit, signup ,purchase", {})
+    ['visit', 'signup', 'purchase']
+    >>> review_steps(None, {})[-1]
+    'purchase'
+    """
+    if isinstance(given, str):
+        given = [step.strip() for step in given.split(",") if step.strip()]
+    if given:
+        return list(given)
+    config = getattr(data, "config", None)
+    return list(getattr(config, "funnel", None) or FUNNEL_STEPS)
+
+
+def warn_if_empty(current: pd.DataFrame, month: str) -> None:
+    """A :class:`~mktkit.funnel.FunnelWarning` when no one reached the funnel's second step in
+    the month (the command line shows it): its event names rarely match the data's."""
+    users = current.sort_values("step_index")["users"].tolist()
+    if len(users) >= 2 and not users[1] > 0:
+        steps = current.sort_values("step_index")["step"].astype(str).tolist()
+        warnings.warn(
+            f"no one reached the funnel's step 2 ({steps[1]!r}) in {month} ({users[0]:,} at "
+            f"{steps[0]!r}): name the data's events in mktkit.yaml (funnel: [...]) or with "
+            "-p funnel_steps=a,b,c",
+            FunnelWarning,
+            stacklevel=3,
+        )
 
 
 class MonthlyReview(Review):
@@ -77,6 +116,9 @@ class MonthlyReview(Review):
         the SparkSession the environment configures; default: the folder's events file.
     data : mapping, optional
         Tables already opened (instead of ``data_dir``).
+    funnel_steps : str or list, optional
+        The funnel's steps, as a list or one comma-separated string; default: the folder's
+        mktkit.yaml ``funnel:``, else :data:`FUNNEL_STEPS`.
     """
 
     def __init__(
@@ -88,9 +130,14 @@ class MonthlyReview(Review):
         data_dir: Any = None,
         spark_events: str | None = None,
         data: Any = None,
+        funnel_steps: Any = None,
     ) -> None:
         super().__init__(lang, data_dir=data_dir, data=data)
         self.month, self.region = month, region
+        self.month_end = pd.Period(month, "M").end_time.normalize()
+        # nothing after the month's end: a past month's review never changes with later data
+        self.data = data_until(self.data, self.month_end)
+        self.steps = review_steps(funnel_steps, self.data)
         self.spark_events = spark_events
         self._events: Any = None
         # the results the sections showed, under the names mktkit.insights takes
@@ -128,7 +175,7 @@ class MonthlyReview(Review):
         """KPIs against the month's targets: attainment, pace and RAG status."""
         sec = self.section()
         if not has_table(self.data, "kpi_targets"):
-            return sec
+            return sec.lacking("kpi_attainment", "kpi_targets")
         kpis = kpi_review(self.data, self.month, self.region)
         self.computed["kpis"] = kpis
         sec.heading("kpi_attainment").html(kpi_table(kpis, self.lang))
@@ -139,28 +186,36 @@ class MonthlyReview(Review):
     def funnel(self) -> Section:
         """The month's checkout funnel against the previous month; the step that newly leaks is
         marked, and the two months are drawn side by side (the leaking step's bar falls)."""
-        sec = self.section()
         events = self.events
         if events is None:
-            return sec
-        previous, current = month_funnels(
-            events, list(FUNNEL_STEPS), self.month, region=self.region
-        )
+            return self.section().lacking("checkout_funnel", "events")
+        sec = self.section()
+        previous, current = month_funnels(events, self.steps, self.month, region=self.region)
         change = compare_steps(previous, current)
+        warn_if_empty(current, self.month)
         self.computed["funnel"] = change
         last_month = str(pd.Period(self.month, "M") - 1)
         both = pd.concat([previous.assign(month=last_month), current.assign(month=self.month)])
         sec.heading("checkout_funnel").html(funnel_change_table(change, lang=self.lang))
-        sec.figure(lambda: plot_funnel(both, lang=self.lang, show_leak=False))
+        if (both.loc[both["step_index"] > 1, "users"] > 0).any():
+            sec.figure(lambda: plot_funnel(both, lang=self.lang, show_leak=False))
+        else:  # a funnel of zeros is no figure: the line says why (and the findings)
+            note = label("funnel_nobody_past_step_1", self.lang)
+            sec.html(f'<p class="note">{html.escape(note)}</p>')
         sec.tables.update(funnel_change=change, funnels=both)
         return sec
 
     def channels(self) -> Section:
         """The month's channel efficiency next to the marginal return of the next yuan."""
+        if not has_table(self.data, "channel_daily"):
+            return self.section().lacking("channel_performance", "channel_daily")
         channels = self._channels()
         sec = self.section().heading("channel_performance")
         sec.html(channel_table(channels, self.lang))
-        sec.figure(lambda: plot_channel_efficiency(channels, lang=self.lang))
+        if channels["roas"].notna().any():
+            sec.figure(lambda: plot_channel_efficiency(channels, lang=self.lang))
+        else:  # no channel spent anything: there is no return on spend to draw
+            sec.html(f'<p class="note">{html.escape(label("no_spend_month", self.lang))}</p>')
         sec.tables["channels"] = channels
         return sec
 
@@ -172,7 +227,14 @@ class MonthlyReview(Review):
     def budget(self) -> Section:
         """The same total moved to where the next yuan earns most (0.7x to 1.5x of current
         spend), with the response curves."""
+        if not has_table(self.data, "channel_daily"):
+            return self.section().lacking("budget_reallocation", "channel_daily")
         channels = self._channels()
+        if not channels["spend"].sum() > 0:  # nothing spent, nothing to move
+            sec = self.section().heading("budget_reallocation")
+            return sec.html(
+                f'<p class="note">{html.escape(label("no_spend_month", self.lang))}</p>'
+            )
         budget = budget_reallocation(channels)
         self.computed["budget"] = budget
         sec = self.section().heading("budget_reallocation").html(budget_table(budget, self.lang))
@@ -204,6 +266,7 @@ class MonthlyReview(Review):
             "last_order": "date",
         }
         layers_shown = {
+            "value_band": "money_band",
             "customers": "int",
             "customer_share": "percent",
             "orders": "int",
@@ -226,7 +289,7 @@ class MonthlyReview(Review):
         """The month's NPS by region with its margin of error (responses are few per region)."""
         sec = self.section()
         if not has_table(self.data, "nps"):
-            return sec
+            return sec.lacking("nps", "nps")
         responses = self.data["nps"]
         responses = responses[responses["date"].dt.strftime("%Y-%m") == self.month]
         if self.region != "all":
@@ -245,17 +308,17 @@ class MonthlyReview(Review):
         """Each experiment's verdict; a sample-ratio mismatch is never reported as a win."""
         sec = self.section()
         if not has_table(self.data, "experiments"):
-            return sec
+            return sec.lacking("experiments", "experiments")
         tests = self.data["experiments"]
         results = pd.concat([ab_test(tests, experiment=x) for x in tests["experiment"].unique()])
         self.computed["experiments"] = results.reset_index(drop=True)
         columns = {
-            "experiment": "text",
-            "variant": "text",
+            "experiment": "label",
+            "variant": "label",
             "users": "int",
             "conversion_rate": "percent",
             "lift": "change",
-            "p_value": "number",
+            "p_value": "p_value",
             "srm_status": "label",
             "verdict": "label",
         }
@@ -285,7 +348,13 @@ class MonthlyReview(Review):
         """The findings, ranked from what the sections above computed (what they did not
         compute is computed here); "info" findings stay in their sections."""
         found = insights_for(
-            self.data, self.month, self.region, self.lang, events=self.events, **self.computed
+            self.data,
+            self.month,
+            self.region,
+            self.lang,
+            events=self.events,
+            steps=self.steps,
+            **self.computed,
         )
         sec = self.section().heading("findings")
         sec.html(findings_list(found[found["status"] != "info"], self.lang))

@@ -28,6 +28,14 @@ from mktkit.i18n import label
 #: A figure part: called when the section is shown, it draws and returns an Axes or a Figure.
 Draw = Callable[[], Any]
 
+#: The line of a section the data cannot support (the table is the contract's name).
+_LACKING = {
+    "en": "{section}: not shown, the data have no {table} table (add {table}.csv to the data "
+    "folder, or describe the file in its mktkit.yaml under tables: {table}:).",
+    "zh": "{section}：未显示，数据中没有 {table} 表（在数据文件夹中加入 {table}.csv，"
+    "或在其 mktkit.yaml 的 tables: 下登记 {table}）。",
+}
+
 
 class Section:
     """Parts shown in order (HTML text or figures drawn on demand) and the tables behind them.
@@ -58,6 +66,19 @@ class Section:
     def html(self, markup: str) -> Section:
         """Add HTML made by the kit's table functions (already escaped where it holds text)."""
         self.parts.append(markup)
+        return self
+
+    def lacking(self, key: str, table: str) -> Section:
+        """Add the one line that says the section labelled ``key`` is not shown because the
+        data have no ``table``, and how to add it.
+
+        Examples
+        --------
+        >>> Section("en").lacking("nps", "nps").parts[0]
+        '<p class="lacking">NPS: not shown, the data have no nps table (add nps.csv to the data folder, or describe the file in its mktkit.yaml under tables: nps:).</p>'
+        """
+        text = _LACKING[self.lang].format(section=label(key, self.lang), table=table)
+        self.parts.append(f'<p class="lacking">{html.escape(text)}</p>')
         return self
 
     def figure(self, draw: Draw) -> Section:

@@ -24,7 +24,7 @@ from mktkit.anomalies import anomaly_review
 from mktkit.data.folder import data_until, has_table
 from mktkit.i18n import label
 from mktkit.insights import insights_for
-from mktkit.kpi import KPI_METRICS, kpi_actuals, kpi_attainment, pacing_curve
+from mktkit.kpi import KPI_METRICS, data_span, kpi_actuals, kpi_attainment, pacing_curve
 from mktkit.periods import week_days
 from mktkit.plots import plot_anomalies, plot_pacing
 from mktkit.review.base import Review
@@ -64,9 +64,8 @@ class WeeklyBrief(Review):
         self.week, self.region = week, region
         data = self.data
         monday, sunday = (pd.Timestamp(d) for d in week_days(week))
-        orders, channel_daily = data["orders"], data["channel_daily"]
-        data_end = max(orders["order_date"].max(), channel_daily["date"].max())
-        self.first_day = max(monday, channel_daily["date"].min())
+        first, data_end = data_span(data)
+        self.first_day = max(monday, first)
         self.as_of = min(sunday, data_end)
         # Everything below sees the data as they stood at the end of the week, nothing later.
         self.data = data_until(data, self.as_of)
@@ -94,7 +93,7 @@ class WeeklyBrief(Review):
         :meth:`charts`."""
         sec = self.section()
         if not has_table(self.data, "kpi_targets"):
-            return sec
+            return sec.lacking("week_pace", "kpi_targets")
         region, as_of = self.region, self.as_of
         actuals = kpi_actuals(
             self.data, self.month, None if region == "all" else [region], as_of=as_of

@@ -95,7 +95,7 @@ def heading_html(key: str, lang: str = "en", level: int = 2) -> str:
     Examples
     --------
     >>> heading_html("tows", "zh")
-    '<h2>TOWS矩阵</h2>'
+    '<h2>TOWS 矩阵</h2>'
     """
     check_argument("level", range(1, 7), level)
     return f"<h{level}>{esc(strategy_label(key, lang))}</h{level}>"

@@ -2,7 +2,8 @@
 and the CSS of status cells and of changes.
 
 The numbers are written by :mod:`mktkit.formats` (rounding half away from zero, U+2212 minus
-signs, the em dash for a missing value).
+signs, the em dash for a missing value); money in the current currency
+(:func:`mktkit.formats.use_currency`) or the table's ``currency=``.
 
 Examples
 --------
@@ -13,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,9 +29,11 @@ from mktkit.formats import (
     fmt_int,
     fmt_money,
     fmt_number,
+    fmt_p_value,
     fmt_percent,
     fmt_pp,
     fmt_text,
+    use_currency,
 )
 from mktkit.i18n import LANGS, label
 from mktkit.style import status_color, tint
@@ -42,19 +46,55 @@ def status_code(x: Any) -> Any:
     return str(x).strip().lower().replace("_", " ") if isinstance(x, str) else x
 
 
+# a band of amounts as the analysis writes it: "<24.9855", "24.9855-60", "60+" (Python's :g)
+_NUMBER = r"\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+_BAND = re.compile(rf"(?P<below><)?(?P<a>{_NUMBER})(?:-(?P<b>{_NUMBER})|(?P<above>\+))?")
+
+
+def money_band(band: Any, lang: str = "en") -> str:
+    """A band of amounts (``"<24.9855"``, ``"24.9855-60"``, ``"60+"``, as
+    :func:`mktkit.customers.customer_layers` writes them) with each edge in the current
+    currency, to the cent as order values are shown. Text that is not a band is shown as it is.
+
+    Examples
+    --------
+    >>> money_band("<24.9855"), money_band("24.9855-60"), money_band("1e+06+")
+    ('<¥24.99', '¥24.99-¥60.00', '¥1,000,000.00+')
+    >>> money_band("VIP")
+    'VIP'
+    """
+    text = fmt_text(band)
+    m = _BAND.fullmatch(text.strip())
+    if m is None:
+        return text
+    edges = [float(e) for e in (m["a"], m["b"]) if e is not None]
+
+    def money(x: float) -> str:
+        return fmt_money(x, lang, digits=2)
+
+    if m["below"]:
+        return "<" + money(edges[0])
+    if m["above"]:
+        return money(edges[0]) + "+"
+    return "-".join(money(e) for e in edges)
+
+
 def _formatter(kind: str | Callable[[Any], str], lang: str) -> Callable[[Any], str]:
     if callable(kind):
         return kind
     check_argument("format", FORMAT_KINDS, kind)
     return {
         "money": lambda x: fmt_money(x, lang),
+        "money_cents": lambda x: fmt_money(x, lang, digits=2),
         "money_compact": lambda x: fmt_money(x, lang, compact=True),
+        "money_band": lambda x: money_band(x, lang),
         "int": lambda x: fmt_int(x, lang),
         "int_compact": lambda x: fmt_int(x, lang, compact=True),
         "number": fmt_number,
         "percent": fmt_percent,
         "change": fmt_change,
         "pp": lambda x: fmt_pp(x, lang),
+        "p_value": fmt_p_value,
         "label": lambda x: fmt_text(label(x, lang)),
         "status": lambda x: label(status_code(x), lang, "status"),
         "date": fmt_date,
@@ -63,14 +103,17 @@ def _formatter(kind: str | Callable[[Any], str], lang: str) -> Callable[[Any], s
 
 
 #: Kinds accepted by :func:`format_table` (or pass any callable value -> str).
-FORMAT_KINDS: tuple[str, ...] = ("money", "money_compact", "int", "int_compact", "number",
-                                 "percent", "change", "pp", "label", "status", "date", "text")  # fmt: skip
+FORMAT_KINDS: tuple[str, ...] = ("money", "money_cents", "money_compact", "money_band", "int",
+                                 "int_compact", "number", "percent", "change", "pp", "p_value",
+                                 "label", "status", "date", "text")  # fmt: skip
 
 
 def format_table(
     df: pd.DataFrame,
     formats: Mapping[str, str | Callable[[Any], str]],
     lang: str = "en",
+    *,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """A copy of ``df`` as display strings, with column headers translated to ``lang``.
 
@@ -78,12 +121,18 @@ def format_table(
     ----------
     df : DataFrame
     formats : mapping of column -> kind
-        Kinds: ``"money"``, ``"money_compact"``, ``"int"``, ``"int_compact"``, ``"number"``
-        (2 decimals, e.g. ROAS), ``"percent"`` (fractions), ``"change"`` (relative change),
-        ``"pp"`` (difference of fractions), ``"label"`` (translate codes such as regions and
-        channels), ``"status"`` (KPI status words), ``"date"``, ``"text"``; or a callable.
-        Columns not named are shown as text.
+        Kinds: ``"money"`` (whole units), ``"money_cents"``, ``"money_compact"``,
+        ``"money_band"`` (bands of amounts such as ``"<24.9855"``, each edge rounded:
+        :func:`money_band`), ``"int"``, ``"int_compact"``, ``"number"`` (2 decimals, e.g.
+        ROAS), ``"percent"`` (fractions), ``"change"`` (relative change), ``"pp"`` (difference
+        of fractions), ``"p_value"`` (``"<0.001"`` or 3 decimals), ``"label"`` (translate
+        codes such as regions and channels, the user's labels first), ``"status"`` (KPI
+        status words), ``"date"``, ``"text"``; or a callable. Columns not named are shown as
+        text.
     lang : {"en", "zh"}
+    currency : str, optional
+        ISO 4217 code of the money columns and of headers that name a currency; default the
+        current one (:func:`mktkit.formats.use_currency`, CNY unless set).
 
     Returns
     -------
@@ -96,13 +145,16 @@ def format_table(
     >>> shown = format_table(df, {"region": "label", "revenue": "money", "ctr": "percent"}, "zh")
     >>> list(shown.columns), shown.iloc[0].tolist()
     (['区域', '销售额', '点击率'], ['华东', '¥1,234,568', '1.3%'])
+    >>> format_table(df, {"revenue": "money"}, "en", currency="USD").iloc[0, 1]
+    '$1,234,568'
     """
     check_argument("lang", LANGS, lang)
     require_columns(df, list(formats), table="format_table")
     out = {}
-    for col in df.columns:
-        fmt = _formatter(formats.get(col, "text"), lang)
-        out[label(col, lang)] = [fmt(v) for v in df[col].tolist()]
+    with use_currency(currency):
+        for col in df.columns:
+            fmt = _formatter(formats.get(col, "text"), lang)
+            out[label(col, lang)] = [fmt(v) for v in df[col].tolist()]
     if len(out) != df.shape[1]:
         raise InputError("two columns get the same translated header", table="format_table",
                          fix="rename one of the columns")  # fmt: skip

@@ -5,7 +5,9 @@ Each function takes the output of an analysis function and returns one HTML ``<t
 every text HTML-escaped and numbers formatted by :mod:`mktkit.formats`; status cells carry the
 status word and a light tint of its colour (:func:`mktkit.tables.formatting.status_css`), so colour is never
 the only cue. Codes in the analysis output (reasons, fit notes, directions) become sentences
-here, in English or Chinese.
+here, in English or Chinese. Money is in the current currency
+(:func:`mktkit.formats.use_currency`) or the function's ``currency=``; a headline figure of a
+period the data do not cover reads "no data", never 0.
 
 Its words (reasons, fit notes, column heads) are in :mod:`mktkit.i18n` (group "monitoring").
 
@@ -33,8 +35,10 @@ from mktkit.formats import (
     fmt_metric,
     fmt_money,
     fmt_number,
+    fmt_p_value,
     fmt_percent,
     fmt_pp,
+    use_currency,
 )
 from mktkit.i18n import LANGS, label, labels
 from mktkit.kpi import DIRECTIONS
@@ -70,35 +74,73 @@ HEADLINE_FORMATS: dict[str, Callable[[Any, str], str]] = {
     "roas": lambda x, lang: fmt_number(x, 2),
 }
 
+# The table each headline figure is counted from, by the figure that is never undefined where
+# that table has data (a sum): when it is missing, the period has no data; otherwise a missing
+# ratio (ROAS on zero spend, AOV of no orders) is undefined and shows the dash.
+_HEADLINE_BASE = {
+    "revenue": "revenue",
+    "orders": "revenue",
+    "new_customers": "revenue",
+    "aov": "revenue",
+    "spend": "spend",
+    "roas": "spend",
+}
 
-def headline_table(h: pd.DataFrame, lang: str = "en") -> str:
+
+def _headline_value(h: pd.DataFrame, metric: str, value: Any, period: str, lang: str) -> str:
+    if as_decimal(value) is not None:
+        return HEADLINE_FORMATS.get(metric, lambda x, lang: fmt_number(x, 2))(value, lang)
+    base = h.loc[h["metric"] == _HEADLINE_BASE.get(metric), period]
+    no_data = not base.empty and as_decimal(base.iloc[0]) is None
+    return str(label("no_data", lang)) if no_data else MISSING
+
+
+def headline_table(h: pd.DataFrame, lang: str = "en", *, currency: str | None = None) -> str:
     """The headline figures of :func:`mktkit.kpi.headline` as an HTML table.
 
     Changes are coloured by the metric's direction (a fall in spend is good). Every text is
-    HTML-escaped; a like-for-like comparison of a partial month is said in the caption.
+    HTML-escaped; a like-for-like comparison of a partial month is said in the caption. A
+    figure missing because its period has no data (a comparison month before the data begin,
+    spend without ``channel_daily``) reads "No data" (无数据); an undefined ratio (ROAS on zero
+    spend) the dash.
+
+    Parameters
+    ----------
+    h : DataFrame
+        Output of :func:`mktkit.kpi.headline`.
+    lang : {"en", "zh"}
+    currency : str, optional
+        ISO 4217 code of the amounts; default the current one
+        (:func:`mktkit.formats.use_currency`).
 
     Examples
     --------
-    >>> import mktkit as mk
-    >>> html = headline_table(mk.headline(mk.load_sample(), "2026-10"), "en")  # doctest: +SKIP
+    >>> nan = float("nan")
+    >>> h = pd.DataFrame({"metric": ["revenue", "spend", "roas"],
+    ...                   "current": [76109.0, 30000.0, 2.5], "previous": [nan] * 3,
+    ...                   "last_year": [5000.0, 0.0, nan], "direction": ["higher"] * 3,
+    ...                   "change_vs_previous": [nan] * 3, "change_vs_last_year": [14.2, nan, nan]})
+    >>> page = headline_table(h, "en", currency="USD")
+    >>> "$76,109" in page, page.count("No data"), "¥" in page   # ROAS on no spend: "—"
+    (True, 3, False)
     """
     check_argument("lang", LANGS, lang)
     esc = html.escape
     heads = ["metric", "this_month", "previous_month", "mom", "same_month_last_year", "yoy"]
     rows = []
-    for r in h.itertuples(index=False):
-        fmt = HEADLINE_FORMATS.get(r.metric, lambda x, lang: fmt_number(x, 2))
-        cells = [
-            f'<th scope="row">{esc(label(r.metric, lang))}</th>',
-            f"<td>{esc(fmt(r.current, lang))}</td>",
-            f"<td>{esc(fmt(r.previous, lang))}</td>",
-            f'<td class="{change_class(r.change_vs_previous, r.direction)}">'
-            f"{esc(fmt_change(r.change_vs_previous))}</td>",
-            f"<td>{esc(fmt(r.last_year, lang))}</td>",
-            f'<td class="{change_class(r.change_vs_last_year, r.direction)}">'
-            f"{esc(fmt_change(r.change_vs_last_year))}</td>",
-        ]
-        rows.append(f'<tr data-metric="{esc(r.metric)}">{"".join(cells)}</tr>')
+    with use_currency(currency):
+        for r in h.itertuples(index=False):
+            cells = [
+                f'<th scope="row">{esc(label(r.metric, lang))}</th>',
+                f"<td>{esc(_headline_value(h, r.metric, r.current, 'current', lang))}</td>",
+                f"<td>{esc(_headline_value(h, r.metric, r.previous, 'previous', lang))}</td>",
+                f'<td class="{change_class(r.change_vs_previous, r.direction)}">'
+                f"{esc(fmt_change(r.change_vs_previous))}</td>",
+                f"<td>{esc(_headline_value(h, r.metric, r.last_year, 'last_year', lang))}</td>",
+                f'<td class="{change_class(r.change_vs_last_year, r.direction)}">'
+                f"{esc(fmt_change(r.change_vs_last_year))}</td>",
+            ]
+            rows.append(f'<tr data-metric="{esc(r.metric)}">{"".join(cells)}</tr>')
     caption = ""
     windows = h.attrs.get("windows")
     if windows:
@@ -132,11 +174,7 @@ def funnel_change_table(change: pd.DataFrame, lang: str = "en") -> str:
     rows = []
     for r in change.itertuples(index=False):
         leak = bool(r.new_leak)
-        p = (
-            "—"
-            if as_decimal(r.p_value) is None
-            else ("<0.001" if r.p_value < 0.001 else f"{r.p_value:.3f}")
-        )
+        p = fmt_p_value(r.p_value)
         # Colour only what the test says is more than noise.
         significant = as_decimal(r.p_value) is not None and r.p_value < 0.05
         cls = change_class(r.difference, "higher") if significant else "neutral"
@@ -159,12 +197,13 @@ def funnel_change_table(change: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
-def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
+def kpi_table(att: pd.DataFrame, lang: str = "en", *, currency: str | None = None) -> str:
     """KPI attainment (:func:`mktkit.kpi_attainment` / :func:`mktkit.kpi_review`) as HTML.
 
     One row per KPI: region (when present), metric, actual, target, attainment and a status cell
     tinted with its RAG colour. While a period runs, pace and the projection are shown too and
-    the caption says the status is judged on the projection.
+    the caption says the status is judged on the projection. Money metrics are in
+    ``currency`` (default: the current one, :func:`mktkit.formats.use_currency`).
 
     Examples
     --------
@@ -172,6 +211,8 @@ def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
     ...                     "attainment": [0.8], "status": ["red"],
     ...                     "status_basis": ["actual"]})
     >>> "Off track" in kpi_table(att) and "¥147.76" in kpi_table(att)
+    True
+    >>> "$147.76" in kpi_table(att, currency="USD")
     True
     """
     check_argument("lang", LANGS, lang)
@@ -187,14 +228,14 @@ def kpi_table(att: pd.DataFrame, lang: str = "en") -> str:
         cells = [f"<td>{_esc(label(r['region'], lang))}</td>"] if has_region else []
         cells += [
             f'<th scope="row">{_esc(label(m, lang))}</th>',
-            f"<td>{_esc(fmt_metric(m, r['actual'], lang))}</td>",
-            f"<td>{_esc(fmt_metric(m, r['target'], lang))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['actual'], lang, currency))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['target'], lang, currency))}</td>",
             f"<td>{_esc(fmt_percent(r['attainment'], 1))}</td>",
         ]
         if running:
             cells += [
                 f"<td>{_esc(fmt_number(r.get('pace'), 2))}</td>",
-                f"<td>{_esc(fmt_metric(m, r.get('projected'), lang))}</td>",
+                f"<td>{_esc(fmt_metric(m, r.get('projected'), lang, currency))}</td>",
             ]
         cells.append(_status_cell(r["status"], lang))
         rows.append(
@@ -241,12 +282,17 @@ CHANNEL_COLUMNS = (
 
 
 def channel_table(
-    perf: pd.DataFrame, lang: str = "en", columns: tuple[str, ...] = CHANNEL_COLUMNS
+    perf: pd.DataFrame,
+    lang: str = "en",
+    columns: tuple[str, ...] = CHANNEL_COLUMNS,
+    *,
+    currency: str | None = None,
 ) -> str:
     """Channel performance (:func:`mktkit.channel_performance`) as HTML, in the input order.
 
     ``marginal_roas`` is shown when the table has it (join :func:`mktkit.response_curves`
-    or :func:`mktkit.marginal_roas`), so average ROAS never stands alone.
+    or :func:`mktkit.marginal_roas`), so average ROAS never stands alone. Money is in
+    ``currency`` (default: the current one, :func:`mktkit.formats.use_currency`).
 
     Examples
     --------
@@ -254,35 +300,46 @@ def channel_table(
     ...                   "roas": [4.5]})
     >>> "4.50" in channel_table(p, columns=("spend", "revenue", "roas"))
     True
+    >>> "$4,500" in channel_table(p, columns=("revenue",), currency="USD")
+    True
     """
     check_argument("lang", LANGS, lang)
     key = [c for c in ("region", "channel") if c in perf]
     cols = [c for c in columns if c in perf]
     rows = []
-    for r in perf.to_dict("records"):
-        cells = [f'<th scope="row">{_esc(label(r[k], lang))}</th>' for k in key]
-        for c in cols:
-            fmt = _CHANNEL_FORMATS.get(c, lambda x, lang: fmt_number(x, 2))
-            cells.append(f"<td>{_esc(fmt(r[c], lang))}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+    with use_currency(currency):
+        for r in perf.to_dict("records"):
+            cells = [f'<th scope="row">{_esc(label(r[k], lang))}</th>' for k in key]
+            for c in cols:
+                fmt = _CHANNEL_FORMATS.get(c, lambda x, lang: fmt_number(x, 2))
+                cells.append(f"<td>{_esc(fmt(r[c], lang))}</td>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
     return _table("channels", [str(label(h, lang)) for h in key + cols], rows)
 
 
-def reason_text(row: dict[str, Any] | pd.Series, lang: str = "en") -> str:
-    """The sentence behind a budget suggestion's reason code.
+def reason_text(
+    row: dict[str, Any] | pd.Series, lang: str = "en", *, currency: str | None = None
+) -> str:
+    """The sentence behind a budget suggestion's reason code; it names one unit of
+    ``currency`` (default: the current one, :func:`mktkit.formats.use_currency`).
 
     Examples
     --------
-    >>> reason_text({"reason": "cut_to_floor", "marginal_roas_current": 1.148,
-    ...              "common_marginal_roas": 3.214}, "en")
+    >>> row = {"reason": "cut_to_floor", "marginal_roas_current": 1.148,
+    ...        "common_marginal_roas": 3.214}
+    >>> reason_text(row, "en")
     'Cut to the floor: the next yuan returns only 1.15, below the common level 3.21'
+    >>> reason_text(row, "zh", currency="USD")
+    '降至下限：下一美元仅带来 1.15，低于共同水平 3.21'
     """
     check_argument("lang", LANGS, lang)
     code = str(row.get("reason", ""))
     if code not in labels(lang, kind="monitoring"):
         return code
     note = row.get("fit_note", "")
-    return label(code, lang).format(
+    with use_currency(currency):
+        template = label(code, lang)
+    return template.format(
         m=fmt_number(row.get("marginal_roas_current"), 2),
         s=fmt_number(row.get("marginal_roas_suggested"), 2),
         lam=fmt_number(row.get("common_marginal_roas"), 2),
@@ -290,8 +347,9 @@ def reason_text(row: dict[str, Any] | pd.Series, lang: str = "en") -> str:
     )
 
 
-def budget_table(alloc: pd.DataFrame, lang: str = "en") -> str:
-    """Budget suggestion (:func:`mktkit.budget_reallocation`) as HTML, with a reason per row.
+def budget_table(alloc: pd.DataFrame, lang: str = "en", *, currency: str | None = None) -> str:
+    """Budget suggestion (:func:`mktkit.budget_reallocation`) as HTML, with a reason per row;
+    money in ``currency`` (default: the current one, :func:`mktkit.formats.use_currency`).
 
     Examples
     --------
@@ -322,23 +380,25 @@ def budget_table(alloc: pd.DataFrame, lang: str = "en") -> str:
         change = r.get("change_share", np.nan)
         cells = [f'<th scope="row">{_esc(label(r[k], lang))}</th>' for k in key]
         cells += [
-            f"<td>{_esc(fmt_money(r['current_spend'], lang))}</td>",
-            f"<td>{_esc(fmt_money(r['suggested_spend'], lang))}</td>",
+            f"<td>{_esc(fmt_money(r['current_spend'], lang, currency))}</td>",
+            f"<td>{_esc(fmt_money(r['suggested_spend'], lang, currency))}</td>",
             f"<td>{_esc(fmt_change(change))}</td>",  # a cut is not bad news here
             f"<td>{_esc(fmt_number(r.get('marginal_roas_current'), 2))}</td>",
-            f"<td>{_esc(fmt_money(r.get('expected_revenue_change'), lang))}</td>",
-            f"<td>{_esc(reason_text(r, lang))}</td>",
+            f"<td>{_esc(fmt_money(r.get('expected_revenue_change'), lang, currency))}</td>",
+            f"<td>{_esc(reason_text(r, lang, currency=currency))}</td>",
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     total = alloc.attrs.get("expected_revenue_change")
     caption = ""
     if total is not None:
-        caption = f"{label('expected_revenue_change', lang)}: {fmt_money(total, lang)}"
+        caption = f"{label('expected_revenue_change', lang)}: {fmt_money(total, lang, currency)}"
     return _table("budget", [str(label(h, lang)) for h in heads], rows, caption)
 
 
-def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
-    """Anomaly flags (:func:`mktkit.detect_anomalies`, :func:`mktkit.anomaly_review`) as HTML.
+def anomaly_table(flags: pd.DataFrame, lang: str = "en", *, currency: str | None = None) -> str:
+    """Anomaly flags (:func:`mktkit.detect_anomalies`, :func:`mktkit.anomaly_review`) as HTML;
+    money metrics in ``currency`` (default: the current one,
+    :func:`mktkit.formats.use_currency`).
 
     Examples
     --------
@@ -364,8 +424,8 @@ def anomaly_table(flags: pd.DataFrame, lang: str = "en") -> str:
             *[f"<td>{_esc(label(r[k], lang))}</td>" for k in key],
             f'<th scope="row">{_esc(label(m, lang))}</th>',
             f'<td class="{bad}">{_esc(label(r["direction"], lang))}</td>',
-            f"<td>{_esc(fmt_metric(m, r['value'], lang))}</td>",
-            f"<td>{_esc(fmt_metric(m, r['expected'], lang))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['value'], lang, currency))}</td>",
+            f"<td>{_esc(fmt_metric(m, r['expected'], lang, currency))}</td>",
             f"<td>{_esc(fmt_change(r.get('relative_deviation')))}</td>",
             f"<td>{_esc(fmt_number(r.get('z'), 1))}</td>",
         ]
