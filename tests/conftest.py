@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -118,3 +122,25 @@ def shown_as_the_sample():
 def valid_tables() -> dict[str, pd.DataFrame]:
     """Table name -> a small valid table of that schema (a fresh copy for every test)."""
     return _valid_tables()
+
+
+@pytest.fixture(scope="session")
+def cdnow(tmp_path_factory) -> Path:
+    """CDNOW (Fader & Hardie) as an own-data folder: whitespace-separated, no header, yyyymmdd
+    dates, no order id, US dollars; `make test` extracts the file from the lifetimes wheel."""
+    master = os.environ.get("MKTKIT_CDNOW_MASTER")
+    if not master or not Path(master).is_file():
+        pytest.skip(
+            "CDNOW_master.txt not fetched: `make test` extracts it from the lifetimes 0.11.3 "
+            "wheel and sets MKTKIT_CDNOW_MASTER"
+        )
+    folder = tmp_path_factory.mktemp("cdnow")
+    shutil.copy(master, folder / "CDNOW_master.txt")
+    (folder / "mktkit.yaml").write_text(
+        "currency: USD\ntimezone: America/New_York\ntables:\n  orders:\n"
+        "    file: CDNOW_master.txt\n    delimiter: whitespace\n"
+        "    columns: {customer_id: customer_id, order_date: date, amount: dollar_value}\n"
+        "    formats: {order_date: yyyymmdd}\n",
+        encoding="utf-8",
+    )
+    return folder

@@ -297,26 +297,8 @@ def test_a_past_month_is_the_same_report_with_or_without_the_later_months(tmp_pa
 
 
 # ---------------------------------------------------------------------------------------------
-# CDNOW (lifetimes' copy; `make test` fetches it): a US shop with orders only
-
-
-@pytest.fixture(scope="module")
-def cdnow(tmp_path_factory) -> Path:
-    import os
-
-    master = os.environ.get("MKTKIT_CDNOW_MASTER")
-    if not master or not Path(master).is_file():
-        pytest.skip("CDNOW_master.txt not fetched: `make test` sets MKTKIT_CDNOW_MASTER")
-    folder = tmp_path_factory.mktemp("cdnow")
-    shutil.copy(master, folder / "CDNOW_master.txt")
-    (folder / "mktkit.yaml").write_text(
-        "currency: USD\ntimezone: America/New_York\ntables:\n  orders:\n"
-        "    file: CDNOW_master.txt\n    delimiter: whitespace\n"
-        "    columns: {customer_id: customer_id, order_date: date, amount: dollar_value}\n"
-        "    formats: {order_date: yyyymmdd}\n",
-        encoding="utf-8",
-    )
-    return folder
+# CDNOW (lifetimes' copy; `make test` fetches it): a US shop with orders only (the `cdnow`
+# fixture of conftest.py)
 
 
 def test_cdnow_renders_a_monthly_review_in_dollars_from_orders_alone(cdnow, tmp_path):

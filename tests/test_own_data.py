@@ -9,7 +9,6 @@ epoch microseconds in UTC, so every expected number is the sample's own.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -86,24 +85,7 @@ def test_a_folder_without_mktkit_yaml_takes_any_file_type_named_like_the_table(t
 # CDNOW (Fader & Hardie): whitespace-separated, no header, yyyymmdd, no order id, USD
 
 
-@pytest.fixture(scope="module")
-def cdnow(tmp_path_factory) -> Path:
-    master = os.environ.get("MKTKIT_CDNOW_MASTER")
-    if not master or not Path(master).is_file():
-        pytest.skip(
-            "CDNOW_master.txt not fetched: `make test` extracts it from the lifetimes 0.11.3 "
-            "wheel and sets MKTKIT_CDNOW_MASTER"
-        )
-    folder = tmp_path_factory.mktemp("cdnow")
-    shutil.copy(master, folder / "CDNOW_master.txt")
-    (folder / "mktkit.yaml").write_text(
-        "currency: USD\ntimezone: America/New_York\ntables:\n  orders:\n"
-        "    file: CDNOW_master.txt\n    delimiter: whitespace\n"
-        "    columns: {customer_id: customer_id, order_date: date, amount: dollar_value}\n"
-        "    formats: {order_date: yyyymmdd}\n",
-        encoding="utf-8",
-    )
-    return folder
+# the folder: the `cdnow` fixture of conftest.py
 
 
 def test_cdnow_reads_without_pandas_and_gives_pandas_monthly_figures(cdnow):
