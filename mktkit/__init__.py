@@ -105,6 +105,7 @@ _LAZY: dict[str, str] = {
     "nps_groups": "mktkit.surveys",
     "SmallSampleWarning": "mktkit.surveys",
     "ab_test": "mktkit.experiments",
+    "adjust_tests": "mktkit.experiments",
     "sample_size": "mktkit.experiments",
     "mde": "mktkit.experiments",
     "revenue_test": "mktkit.experiments",

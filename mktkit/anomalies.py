@@ -39,6 +39,7 @@ from mktkit.errors import (
     require_columns,
     select_region,
 )
+from mktkit.known_events import event_days, known_events
 from mktkit.periods import check_month
 
 #: Scale that makes the MAD a consistent estimator of the standard deviation (normal data).
@@ -475,9 +476,22 @@ def anomaly_review(
         metrics = [m for m in metrics if m in daily.columns]
     month_end = start + pd.offsets.MonthEnd(0)
     first = start - pd.Timedelta(days=context_days) if not flags_only else start
+    daily = daily[daily["date"] <= month_end]
+    # Known events (campaigns, the folder's events, holidays, festivals): their days are left
+    # out of the decomposition (filled in, so the expected line does not learn from them) and
+    # never flagged; with flags_only=False they come back with their real value and name.
+    events = (
+        known_events(data, daily["date"].min(), month_end)
+        if len(daily)
+        else known_events(None, start, start)
+    )
+    channels = daily["channel"] if group == "channel" else None
+    event = event_days(events, pd.DatetimeIndex(daily["date"]), channels).to_numpy()
+    masked = daily.copy()
+    masked.loc[event >= 0, list(metrics)] = np.nan
     # only the days shown are assembled (the decomposition still reads every day)
     flags = detect_anomalies(
-        daily,
+        masked,
         value=list(metrics),
         by=group,
         fill="interpolate",
@@ -485,11 +499,74 @@ def anomaly_review(
         window=(first, month_end),
     )
     out = flags[flags["date"].between(first, month_end)].reset_index(drop=True)
+    if not flags_only:
+        out = _with_known_events(out, daily, group, events)
     if top is not None and flags_only:
         out = out.head(top)
     table = "channel_daily" if has_table(data, "channel_daily") else "orders"
-    out.attrs.update(flags.attrs, month=month, region=region, level=group, table=table)
+    out.attrs.update(flags.attrs, month=month, region=region, level=group, table=table,
+                     known_events=events)  # fmt: skip
     return out
+
+
+def _with_known_events(
+    days: pd.DataFrame, daily: pd.DataFrame, group: str, events: pd.DataFrame
+) -> pd.DataFrame:
+    """``days`` with the real value of the known events' days (the decomposition saw them
+    filled in) and the name of their event (``known_event``, else None)."""
+    real = daily.melt(["date", group], var_name="metric", value_name="_real")
+    out = days.merge(real, on=["date", group, "metric"], how="left")
+    channels = out["channel"] if group == "channel" else None
+    event = event_days(events, pd.DatetimeIndex(out["date"]), channels).to_numpy()
+    inside = event >= 0
+    out["known_event"] = None
+    out.loc[inside, "known_event"] = events["name"].to_numpy()[event[inside]]
+    out.loc[inside, "value"] = out.loc[inside, "_real"]
+    out["deviation"] = out["value"] - out["expected"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["relative_deviation"] = np.where(
+            out["expected"] != 0, out["deviation"] / out["expected"].abs(), np.nan
+        )
+    return out.drop(columns="_real")
+
+
+def known_event_moves(days: pd.DataFrame) -> pd.DataFrame:
+    """How each known event of the month moved each metric: the event's days summed against
+    their expected values (what the decomposition would have expected without the event).
+
+    Parameters
+    ----------
+    days : DataFrame
+        :func:`anomaly_review` with ``flags_only=False``.
+
+    Returns
+    -------
+    DataFrame with columns known_event, start, end, metric, value (sum over the event's days in
+    the month, all groups), expected, change (value / expected - 1), days; largest |change|
+    first within each event.
+    """
+    require_columns(days, ["date", "metric", "value", "expected", "known_event"], table="days")
+    month = days.attrs.get("month")
+    inside = days["known_event"].notna()
+    if month is not None:
+        inside &= days["date"].dt.strftime("%Y-%m") == month
+    part = days[inside & ~days["metric"].isin(["ctr", "roas"])]  # volumes add up, ratios not
+    if part.empty:
+        return pd.DataFrame(
+            columns=["known_event", "start", "end", "metric", "value", "expected", "change", "days"]
+        )
+    g = part.groupby(["known_event", "metric"], sort=False).agg(
+        start=("date", "min"),
+        end=("date", "max"),
+        value=("value", "sum"),
+        expected=("expected", "sum"),
+        days=("date", "nunique"),
+    )
+    g["change"] = (g["value"] / g["expected"] - 1).where(g["expected"] > 0)
+    g = g.reset_index()
+    g["_size"] = -g["change"].abs()
+    g = g.sort_values(["start", "known_event", "_size"], kind="stable").drop(columns="_size")
+    return g[["known_event", "start", "end", "metric", "value", "expected", "change", "days"]]
 
 
 def anomaly_flags(days: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
@@ -515,7 +592,9 @@ def anomaly_flags(days: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
             fix="pass the days table anomaly_review returns, unchanged",
         )
     start = pd.Timestamp(days.attrs["month"] + "-01")
-    out = days[days["anomaly"] & (days["date"] >= start)].drop(columns=["filled", "anomaly"])
+    out = days[days["anomaly"] & (days["date"] >= start)].drop(
+        columns=["filled", "anomaly", "known_event"], errors="ignore"
+    )
     out = out.sort_values(
         ["size", level, "metric", "date"], ascending=[False, True, True, True], kind="stable"
     ).reset_index(drop=True)
@@ -527,6 +606,7 @@ def anomaly_flags(days: pd.DataFrame, top: int | None = 10) -> pd.DataFrame:
 
 __all__ = [
     "AnomalyWarning",
+    "known_event_moves",
     "REVIEW_METRICS",
     "anomaly_review",
     "anomaly_flags",

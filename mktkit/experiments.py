@@ -10,6 +10,11 @@ Conventions (docs/methods.md, "Experiments"):
   fewer than 8 users. A test with an SRM is never reported as a win.
 - "interim" when an arm has not reached its planned sample size.
 - Revenue per user: Welch's t-test (``scipy.stats.ttest_ind(equal_var=False)``).
+- Several comparisons in one test (three or more arms, or several metrics of one test:
+  :func:`adjust_tests`): Holm's step-down correction of the p-values
+  (``statsmodels.stats.multitest.multipletests(method="holm")``), which keeps the chance of any
+  false win at ``alpha``; ``significant`` and the verdict follow ``p_adjusted``. With one
+  treatment and one metric there is nothing to correct (``p_adjusted`` = ``p_value``).
 
 Every result names the test and interval methods it used.
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -34,7 +40,7 @@ import pandas as pd
 
 from mktkit.errors import InputError, check_argument, numeric_column, offending, require_columns
 
-__all__ = ["ab_test", "mde", "revenue_test", "sample_size"]
+__all__ = ["ab_test", "adjust_tests", "holm", "mde", "revenue_test", "sample_size"]
 
 #: GrowthBook's SRM threshold and minimum traffic per arm.
 SRM_P_THRESHOLD = 0.001
@@ -46,6 +52,25 @@ DIFF_CI = "newcombe"
 LIFT_CI = "log ratio"
 SRM_TEST = "chi-square goodness of fit (scipy chisquare)"
 WELCH = "Welch t-test (scipy ttest_ind, equal_var=False)"
+HOLM = "holm"
+
+
+def holm(p_values: Any) -> np.ndarray:
+    """Holm-adjusted p-values (NaN stays NaN and is not counted as a test).
+
+    Examples
+    --------
+    >>> holm([0.01, 0.04, 0.03, float("nan")]).round(2).tolist()
+    [0.03, 0.06, 0.06, nan]
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(len(p), np.nan)
+    tested = ~np.isnan(p)
+    if tested.any():
+        out[tested] = multipletests(p[tested], method="holm")[1]
+    return out
 
 
 def _counts(
@@ -143,7 +168,8 @@ def ab_test(
         One row per arm, control first: experiment, variant, is_control, users, conversions,
         conversion_rate, planned_share, expected_users (under the plan), diff (treatment minus
         control rate), diff_low, diff_high, lift (relative), lift_low, lift_high, z, p_value,
-        significant, srm_chi2, srm_p, srm_status (``ok``, ``srm``, ``not_enough_traffic``),
+        p_adjusted (Holm over the treatment arms; = p_value with one treatment), p_adjust
+        (``holm`` or ``none``), significant (p_adjusted below alpha), srm_chi2, srm_p, srm_status (``ok``, ``srm``, ``not_enough_traffic``),
         stage (``final`` or ``interim``), verdict (``control``, ``win``, ``loss``,
         ``no_difference``, ``srm``: not interpretable, ``interim``), and the methods: test,
         diff_ci_method, lift_ci_method, srm_test, confidence.
@@ -269,21 +295,8 @@ def ab_test(
                         lift=(xi / ni) / (x0 / n0) - 1, lift_low=rlo - 1, lift_high=rhi - 1
                     )
         rec.update({k: float(v) for k, v in stats.items()})
-        p = rec["p_value"]
-        rec["significant"] = bool(p < alpha) if not math.isnan(p) else False
         rec["srm_chi2"], rec["srm_p"], rec["srm_status"] = srm_chi2, srm_p, srm_status
         rec["stage"] = "interim" if interim else "final"
-        if i == i0:
-            verdict = "control"
-        elif srm_status == "srm":
-            verdict = "srm"  # the split is broken: no lift is reported as a win
-        elif interim:
-            verdict = "interim"
-        elif rec["significant"]:
-            verdict = "win" if rec["diff"] > 0 else "loss"
-        else:
-            verdict = "no_difference"
-        rec["verdict"] = verdict
         rec.update(
             test=Z_TEST,
             diff_ci_method=DIFF_CI,
@@ -292,7 +305,34 @@ def ab_test(
             confidence=1 - alpha,
         )
         out.append(rec)
-    return pd.DataFrame(out)
+    # three or more arms: each treatment is one more chance of a false win (Holm)
+    return _adjust(pd.DataFrame(out), alpha, "holm" if len(names) > 2 else "none")
+
+
+def _verdict(rec: Any) -> str:
+    if rec["is_control"]:
+        return "control"
+    if rec["srm_status"] == "srm":
+        return "srm"  # the split is broken: no lift is reported as a win
+    if rec["stage"] == "interim":
+        return "interim"
+    if rec["significant"]:
+        return "win" if rec["diff"] > 0 else "loss"
+    return "no_difference"
+
+
+def _adjust(result: pd.DataFrame, alpha: float, method: str) -> pd.DataFrame:
+    """``result`` with ``p_adjusted`` and ``p_adjust`` after ``p_value``, and ``significant``
+    (and, for :func:`ab_test`'s tables, the verdict) judged on ``p_adjusted``."""
+    out = result.drop(columns=["p_adjusted", "p_adjust"], errors="ignore")
+    p = out["p_value"].to_numpy(dtype=float)
+    at = list(out.columns).index("p_value") + 1
+    out.insert(at, "p_adjusted", holm(p) if method == "holm" else p)
+    out.insert(at + 1, "p_adjust", method)
+    out["significant"] = (out["p_adjusted"] < alpha).fillna(False).astype(bool)
+    if "srm_status" in out:
+        out["verdict"] = [_verdict(r) for _, r in out.iterrows()]
+    return out
 
 
 def _check_rate(name: str, value: float) -> None:
@@ -493,8 +533,50 @@ def revenue_test(
                 p_value=r.pvalue,
             )
         rec.update({k: float(s) for k, s in stats.items()})
-        rec["significant"] = bool(rec["p_value"] < alpha)
         rec["test"] = WELCH
         rec["confidence"] = 1 - alpha
         out.append(rec)
-    return pd.DataFrame(out)
+    return _adjust(pd.DataFrame(out), alpha, "holm" if len(names) > 2 else "none")
+
+
+def adjust_tests(results: Mapping[str, pd.DataFrame], *, alpha: float = 0.05) -> pd.DataFrame:
+    """Several metrics of one test judged together: Holm's correction over every treatment arm
+    of every metric, so that looking at conversion and revenue (and more) does not double the
+    chance of a false win.
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame
+        Metric name -> the result of :func:`ab_test` or :func:`revenue_test` for that metric
+        (one experiment).
+    alpha : float
+        The level of the whole family of comparisons.
+
+    Returns
+    -------
+    DataFrame
+        The results one below the other with a ``metric`` column first; ``p_adjusted`` is
+        Holm's over all their treatment rows (``p_adjust`` = ``holm``), ``significant`` and the
+        verdicts follow it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> conv = ab_test(pd.DataFrame({"variant": ["control", "b"], "users": [2000, 2000],
+    ...                              "conversions": [200, 236]}))
+    >>> rev = revenue_test(pd.DataFrame({"variant": ["control"] * 4 + ["b"] * 5,
+    ...                                  "revenue": [1, 2, 3, 4, 2, 5, 7, 9, 11]}))
+    >>> both = adjust_tests({"conversion": conv, "revenue": rev})
+    >>> both.loc[~both["is_control"], ["metric", "p_value", "p_adjusted"]].round(4).to_numpy().tolist()
+    [['conversion', 0.0678, 0.0983], ['revenue', 0.0491, 0.0983]]
+    """
+    if not results:
+        raise InputError("no results to adjust", fix="pass {metric: ab_test(...) result, ...}")
+    tables = []
+    for metric, table in results.items():
+        require_columns(table, ["variant", "is_control", "p_value"], table=f"{metric} result")
+        tables.append(table.drop(columns=["p_adjusted", "p_adjust"], errors="ignore")
+                      .assign(metric=metric))  # fmt: skip
+    both = pd.concat(tables, ignore_index=True)
+    both = both[["metric", *[c for c in both.columns if c != "metric"]]]
+    return _adjust(both, alpha, "holm")

@@ -117,6 +117,7 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "change_pp": ("Change (pp)", "变化（百分点）"),
         "lift": ("Lift", "提升幅度"),
         "p_value": ("p-value", "p 值"),
+        "p_adjusted": ("p-value (Holm-adjusted)", "p 值（Holm 校正）"),
         "ci_low": ("CI low", "置信区间下限"),
         "ci_high": ("CI high", "置信区间上限"),
         "expected": ("Expected", "预期值"),
@@ -310,6 +311,11 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "no_spend_month": (
             "No spend in this period: there is no return on spend to show",
             "本期没有投放花费，无法计算投放回报",
+        ),
+        "known_events_moves": (
+            "Known events, kept out of the anomalies (against the expected value without "
+            "them): {events}",
+            "已知事件，不计入异常（相对于无该事件时的预期值）：{events}",
         ),
         "funnel_nobody_past_step_1": (
             "No one got past the funnel's first step in either month: its steps are likely "

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mktkit.errors import InputError
-from mktkit.experiments import ab_test, mde, revenue_test, sample_size
+from mktkit.experiments import ab_test, adjust_tests, mde, revenue_test, sample_size
 
 
 def _two_arms(users=(1000, 1000), conv=(100, 130), **extra) -> pd.DataFrame:
@@ -220,3 +220,43 @@ def test_planning_refuses_impossible_inputs():
         sample_size(0.1, 0.01, method="exact")
     with pytest.raises(InputError, match="users"):
         mde(0.1, 0)
+
+
+def test_three_arms_are_judged_on_holm_adjusted_p_values():
+    """Each treatment arm is one more chance of a false win: the p-values the verdicts use are
+    statsmodels' Holm adjustment of the raw ones, computed here independently."""
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import proportions_ztest
+
+    df = pd.DataFrame({"variant": ["control", "a", "b", "c"], "users": [5000] * 4,
+                       "conversions": [500, 570, 548, 530]})  # fmt: skip
+    r = ab_test(df)
+    raw = [proportions_ztest([x, 500], [5000, 5000])[1] for x in (570, 548, 530)]
+    holm = multipletests(raw, method="holm")[1]
+    treated = r[~r["is_control"]]
+    np.testing.assert_allclose(treated["p_value"], raw, rtol=1e-12)
+    np.testing.assert_allclose(treated["p_adjusted"], holm, rtol=1e-12)
+    assert (treated["p_adjust"] == "holm").all()
+    # a is significant on its own (p 0.024) but not once three arms are counted (0.071)
+    assert raw[0] < 0.05 < holm[0]
+    assert treated["verdict"].tolist() == ["no_difference"] * 3
+    # two arms: nothing to correct
+    two = ab_test(df.iloc[:2])
+    assert two.loc[1, "p_adjusted"] == two.loc[1, "p_value"] and two.loc[1, "p_adjust"] == "none"
+
+
+def test_several_metrics_of_one_test_are_adjusted_together():
+    from statsmodels.stats.multitest import multipletests
+
+    conv = ab_test(pd.DataFrame({"variant": ["control", "b"], "users": [4000, 4000],
+                                 "conversions": [400, 452]}))  # fmt: skip
+    rng = np.random.default_rng(7)
+    users = pd.DataFrame({"variant": ["control"] * 300 + ["b"] * 300,
+                          "revenue": np.r_[rng.gamma(2, 50, 300), rng.gamma(2, 56, 300)]})  # fmt: skip
+    rev = revenue_test(users)
+    both = adjust_tests({"conversion": conv, "revenue": rev})
+    treated = both[~both["is_control"]]
+    raw = [conv.loc[1, "p_value"], rev.loc[1, "p_value"]]
+    np.testing.assert_allclose(treated["p_adjusted"], multipletests(raw, method="holm")[1])
+    assert treated["metric"].tolist() == ["conversion", "revenue"]
+    assert (treated["significant"] == (treated["p_adjusted"] < 0.05)).all()

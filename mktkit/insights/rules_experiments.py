@@ -67,11 +67,14 @@ def experiment_findings(experiments: pd.DataFrame, lang: str) -> list[dict[str, 
                 "rate_t": fmt_percent(t["conversion_rate"], 2),
                 "rate_c": fmt_percent(c["conversion_rate"], 2),
                 "lift": fmt_change(t["lift"]),
-                "p": p_text(t["p_value"]),
+                # the p-value the verdict was judged on: Holm's with three or more arms
+                "p": p_text(t.get("p_adjusted", t["p_value"])),
                 "users": join_list([fmt_int(u, lang) for u in arms["users"]], lang),
             }
             lift = to_float(t["lift"])
             src = f"experiments, {name}: two-proportion z-test"
+            if t.get("p_adjust") == "holm":
+                src += f", Holm-adjusted over {len(arms) - 1} arms"
             if verdict == "srm":
                 users = arms["users"].to_numpy(float)
                 planned = (

@@ -26,13 +26,13 @@ from typing import Any
 
 import pandas as pd
 
-from mktkit.anomalies import anomaly_flags, anomaly_review
+from mktkit.anomalies import anomaly_flags, anomaly_review, known_event_moves
 from mktkit.channels import budget_reallocation, channel_review
 from mktkit.customers import customer_review
 from mktkit.data.folder import data_until, has_table
 from mktkit.engines.spark import read_events
 from mktkit.experiments import ab_test
-from mktkit.formats import fmt_money
+from mktkit.formats import fmt_change, fmt_money
 from mktkit.funnel import FunnelWarning, compare_steps, month_funnels
 from mktkit.i18n import label
 from mktkit.insights import insights_for
@@ -319,9 +319,12 @@ class MonthlyReview(Review):
             "conversion_rate": "percent",
             "lift": "change",
             "p_value": "p_value",
+            "p_adjusted": "p_value",
             "srm_status": "label",
             "verdict": "label",
         }
+        if not (results["p_adjust"] == "holm").any():  # no test with three or more arms
+            columns.pop("p_adjusted")
         shown = format_table(results[list(columns)], columns, self.lang)
         sec.heading("experiments").html(shown.to_html(index=False))
         sec.tables["experiments"] = results
@@ -329,11 +332,15 @@ class MonthlyReview(Review):
 
     def anomalies(self) -> Section:
         """The month's anomalies (STL + robust z), largest first; the largest drawn in its
-        context."""
+        context. The days of known events (campaigns, holidays, festivals) are no anomalies:
+        one line says how each moved the volumes against what was expected without it."""
         days = anomaly_review(self.data, self.month, self.region, flags_only=False)
         flags = anomaly_flags(days)  # the month's flags from the same decomposition
         self.computed["anomalies"] = flags
         sec = self.section().heading("anomalies").html(anomaly_table(flags, self.lang))
+        moves = known_event_moves(days)
+        if len(moves):
+            sec.html(f'<p class="note">{html.escape(self._known_line(moves, days))}</p>')
         if len(flags):
             level, top = flags.attrs["level"], flags.iloc[0]
             sec.figure(
@@ -343,6 +350,22 @@ class MonthlyReview(Review):
             )
         sec.tables.update(days=days, flags=flags)
         return sec
+
+    def _known_line(self, moves: pd.DataFrame, days: pd.DataFrame) -> str:
+        """ "Known events: 11.11 (2025-11-01 – 2025-11-11): revenue +136.0 %, orders +122.0 %
+        against expected", the two largest moves of each event."""
+        events = days.attrs.get("known_events")
+        zh = {} if events is None else dict(zip(events["name"], events["name_zh"], strict=True))
+        parts = []
+        for name, rows in moves.groupby("known_event", sort=False):
+            shown = name if self.lang == "en" else zh.get(name, name)
+            top = ", ".join(
+                f"{label(r.metric, self.lang)} {fmt_change(r.change)}"
+                for r in rows.head(2).itertuples()
+            )
+            first, last = rows["start"].min(), rows["end"].max()
+            parts.append(f"{shown} ({first:%Y-%m-%d} – {last:%Y-%m-%d}): {top}")
+        return label("known_events_moves", self.lang).format(events="; ".join(parts))
 
     def findings(self) -> Section:
         """The findings, ranked from what the sections above computed (what they did not
