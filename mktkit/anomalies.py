@@ -505,7 +505,7 @@ def anomaly_review(
         out = out.head(top)
     table = "channel_daily" if has_table(data, "channel_daily") else "orders"
     out.attrs.update(flags.attrs, month=month, region=region, level=group, table=table,
-                     known_events=events)  # fmt: skip
+                     known_events=events.to_dict("records"))  # fmt: skip
     return out
 
 

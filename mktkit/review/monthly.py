@@ -354,8 +354,7 @@ class MonthlyReview(Review):
     def _known_line(self, moves: pd.DataFrame, days: pd.DataFrame) -> str:
         """ "Known events: 11.11 (2025-11-01 – 2025-11-11): revenue +136.0 %, orders +122.0 %
         against expected", the two largest moves of each event."""
-        events = days.attrs.get("known_events")
-        zh = {} if events is None else dict(zip(events["name"], events["name_zh"], strict=True))
+        zh = {e["name"]: e["name_zh"] for e in days.attrs.get("known_events", [])}
         parts = []
         for name, rows in moves.groupby("known_event", sort=False):
             shown = name if self.lang == "en" else zh.get(name, name)
