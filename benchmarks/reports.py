@@ -31,8 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from mktkit.report.specs import TEMPLATES_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "templates" / "monthly_review.ipynb"
+TEMPLATE = TEMPLATES_DIR / "monthly_review.ipynb"
 GRID = {
     "month": ["2026-08", "2026-09", "2026-10"],
     "region": ["east", "south", "north", "west"],

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from mktkit.report.specs import TEMPLATES_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         setattr(mk, name, timed("plot", getattr(mk, name)))
 
     shell = TerminalInteractiveShell.instance()
-    nb = json.loads((ROOT / "templates" / f"{args.template}.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((TEMPLATES_DIR / f"{args.template}.ipynb").read_text(encoding="utf-8"))
     rows, total = [], 0.0
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":

@@ -71,6 +71,8 @@ _LAZY: dict[str, str] = {
     "marginal_roas": "mktkit.channels",
     "response_curves": "mktkit.channels",
     "budget_reallocation": "mktkit.channels",
+    "spend_test_plan": "mktkit.channels",
+    "adstock": "mktkit.channels",
     "detect_anomalies": "mktkit.anomalies",
     "anomaly_review": "mktkit.anomalies",
     "anomaly_flags": "mktkit.anomalies",

@@ -349,36 +349,174 @@ class LogCurve:
         return self.a / lam - self.b
 
 
-def _fit_log_curve(x: np.ndarray, y: np.ndarray) -> tuple[float, float, str]:
-    """Least-squares ``a, b`` with ``b`` bounded to [1e-3, 100 x max] of the scaled spend.
+#: Carry-over is searched between 0 (none) and this share of a day's effect kept the next day.
+CARRYOVER_MAX = 0.9
+#: Saturation ``b`` is searched between these multiples of the median daily spend (low) and of
+#: the largest daily spend (high); at the high end the curve is a straight line.
+_B_RANGE = (1e-2, 100.0)
 
-    The start comes from a grid over ``b`` with ``a`` profiled out (closed form for fixed
-    ``b``), so curve_fit starts near the optimum even when the curve is almost a straight line.
-    Returns a, b and the shape: "saturating", "near_linear" (b at its upper bound: no
-    saturation inside the observed spend) or "flat" (b at its lower bound: revenue does not
-    grow with spend).
+
+def adstock(spend: Sequence[float] | np.ndarray, carryover: float) -> np.ndarray:
+    """Geometric adstock scaled to the spend: ``s_t = (1 - c) * x_t + c * s_(t-1)``.
+
+    A yuan spent today keeps working on later days with weight ``c``, ``c**2``, ...; the
+    factor ``(1 - c)`` makes the weights add up to 1, so a constant spend has an adstock equal
+    to itself and the saturation curve reads in money per day whatever the carry-over. The
+    series starts in steady state at its first value.
+
+    Examples
+    --------
+    >>> adstock([100.0, 0.0, 0.0, 100.0], 0.5).tolist()
+    [100.0, 50.0, 25.0, 62.5]
     """
-    from scipy.optimize import curve_fit
+    from scipy.signal import lfilter
 
-    scale = float(np.median(x[x > 0])) if (x > 0).any() else 1.0
-    u = x / scale
-    lo, hi = 1e-3, 100.0 * max(float(u.max()), 1.0)
+    x = np.asarray(spend, dtype=float)
+    if x.size == 0:
+        return x
+    c = float(carryover)
+    return lfilter([1.0 - c], [1.0, -c], x, zi=[c * x[0]])[0]
 
-    def model(u: np.ndarray, a: float, beta: float) -> np.ndarray:
-        return a * np.log1p(u / beta)
 
-    best = (np.inf, 1.0, 1.0)
-    for beta in np.geomspace(lo, hi, 41):
-        g = np.log1p(u / beta)
-        a = float(g @ y / (g @ g)) if g @ g > 0 else 0.0
-        sse = float(((y - max(a, 0.0) * g) ** 2).sum())
-        if sse < best[0]:
-            best = (sse, max(a, 1e-12), beta)
-    (a, beta), _ = curve_fit(
-        model, u, y, p0=[best[1], best[2]], bounds=([0.0, lo], [np.inf, hi]), maxfev=20_000
+def _adstock_many(u: np.ndarray, carry: np.ndarray) -> np.ndarray:
+    """:func:`adstock` of one series ``u`` (n) for an array of carry-overs: shape + (n,)."""
+    c = np.asarray(carry, dtype=float)
+    out = np.empty((*c.shape, u.size))
+    prev = np.full(c.shape, u[0])
+    for t, v in enumerate(u):  # n steps, each vectorised over every carry-over at once
+        prev = (1.0 - c) * v + c * prev
+        out[..., t] = prev
+    return out
+
+
+def _profile(y: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares ``a >= 0`` of ``y ~ a * g`` in closed form, and the sum of squared
+    residuals; ``y`` and ``g`` broadcast, days on the last axis."""
+    gy, gg = (y * g).sum(-1), (g * g).sum(-1)
+    a = np.maximum(gy / np.where(gg > 0, gg, 1.0), 0.0)
+    return a, (y * y).sum(-1) - 2 * a * gy + a * a * gg
+
+
+def _fit_grid(u: np.ndarray, Y: np.ndarray, hi: float) -> tuple[np.ndarray, ...]:
+    """Least squares of each row of ``Y`` (B x n: the last n days; the data, or bootstrap
+    series) on ``a * ln(1 + adstock(u, c) / beta)``, ``a >= 0``, by search: ``a`` in closed
+    form for each (c, beta), a 19 x 49 grid over c in [0, CARRYOVER_MAX] and log beta in
+    [_B_RANGE[0], hi], then four zooms of 5 x 5 points around each row's best (each 2x finer).
+
+    A grid and not a local optimiser: every bootstrap row is fitted at once (one matrix
+    product, then small per-row arrays), the same way for all rows, and no start can trap it
+    in a local minimum of the flat likelihood that barely-varied spend gives.
+    """
+    B, n = Y.shape
+    cs = np.linspace(0.0, CARRYOVER_MAX, 19)
+    lb = np.linspace(np.log(_B_RANGE[0]), np.log(hi), 49)
+    A = _adstock_many(u, cs)[:, -n:]  # (19, n)
+    G = np.log1p(A[:, :, None] / np.exp(lb)[None, None, :]).transpose(1, 0, 2).reshape(n, -1)
+    gy, gg = Y @ G, (G * G).sum(0)
+    a = np.maximum(gy / np.where(gg > 0, gg, 1.0), 0.0)
+    sse = (Y * Y).sum(1)[:, None] - 2 * a * gy + a * a * gg
+    i, j = np.divmod(sse.argmin(1), lb.size)
+    c, lbeta = cs[i], lb[j]
+    dc, dl = cs[1] - cs[0], lb[1] - lb[0]
+    rows = np.arange(B)
+    steps = np.linspace(-1.0, 1.0, 5)
+    for _ in range(4):
+        cc = np.clip(c[:, None] + dc * steps, 0.0, CARRYOVER_MAX)  # (B, 5)
+        ll = np.clip(lbeta[:, None] + dl * steps, lb[0], lb[-1])  # (B, 5)
+        A = _adstock_many(u, cc)[..., -n:]  # (B, 5, n)
+        g = np.log1p(A[:, :, None, :] / np.exp(ll)[:, None, :, None])  # (B, 5, 5, n)
+        a, sse = _profile(Y[:, None, None, :], g)
+        i, j = np.divmod(sse.reshape(B, -1).argmin(1), 5)
+        c, lbeta, a, sse = cc[rows, i], ll[rows, j], a[rows, i, j], sse[rows, i, j]
+        dc, dl = dc / 2, dl / 2
+    return a, c, np.exp(lbeta), sse
+
+
+def _polish(
+    u: np.ndarray, y: np.ndarray, a: float, c: float, beta: float, hi: float
+) -> tuple[float, float, float]:
+    """The grid's optimum refined by ``scipy.optimize.least_squares`` (the point estimate only;
+    bootstrap rows keep the grid's 1.2 % resolution, far inside their intervals)."""
+    from scipy.optimize import least_squares
+
+    n = y.size
+
+    def resid(p: np.ndarray) -> np.ndarray:
+        return p[0] * np.log1p(adstock(u, p[1])[-n:] / np.exp(p[2])) - y
+
+    lo = np.array([0.0, 0.0, np.log(_B_RANGE[0])])
+    up = np.array([np.inf, CARRYOVER_MAX, np.log(hi)])
+    start = np.clip([a, c, np.log(beta)], lo, up)
+    try:
+        res = least_squares(resid, start, bounds=(lo, up), x_scale="jac", method="trf")
+    except (ValueError, np.linalg.LinAlgError):
+        return a, c, beta
+    if not (res.success and res.cost <= 0.5 * float(resid(start) @ resid(start))):
+        return a, c, beta
+    return float(res.x[0]), float(res.x[1]), float(np.exp(res.x[2]))
+
+
+def _block_indices(n: int, n_boot: int, block: int, seed: int) -> np.ndarray:
+    """Moving-block bootstrap (Kunsch 1989): ``n_boot`` rows of day positions, each made of
+    blocks of ``block`` consecutive days starting at random, cut to ``n``."""
+    rng = np.random.default_rng(seed)
+    block = max(1, min(block, n))
+    k = -(-n // block)
+    starts = rng.integers(0, n - block + 1, size=(n_boot, k))
+    return (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)[:, :n]
+
+
+def _fit_channel(
+    x_all: np.ndarray, y: np.ndarray, *, n_boot: int, block: int, seed: int
+) -> dict[str, Any]:
+    """Point fit and moving-block residual bootstrap of one channel (docs/methods.md).
+
+    ``x_all`` is the spend of the warm-up days followed by the ``len(y)`` fitted days, so the
+    adstock of the first fitted day already carries the spend before it.
+    """
+    n = y.size
+    pos = x_all[x_all > 0]
+    scale = float(np.median(pos)) if pos.size else 1.0
+    u = x_all / scale
+    hi = _B_RANGE[1] * max(float(u[-n:].max()), 1.0)
+    a, c, beta, _ = _fit_grid(u, y[None, :], hi)
+    a, c, beta = _polish(u, y, float(a[0]), float(c[0]), float(beta[0]), hi)
+    fitted = a * np.log1p(_adstock_many(u, np.array(c))[-n:] / beta)
+    resid = y - fitted
+    draws = np.full((0, 3), np.nan)
+    if n_boot > 0:
+        # the curve plus its residuals resampled in blocks of days (so runs of good and bad
+        # days stay together), centred and scaled by sqrt(n / (n - 3)) because fitted
+        # residuals are smaller than the noise; the spend (and its adstock) stays as it was
+        idx = _block_indices(n, n_boot, block, seed)
+        e = (resid - resid.mean()) * np.sqrt(n / max(n - 3, 1))
+        ab, cb, bb, _ = _fit_grid(u, fitted[None, :] + e[idx], hi)
+        draws = np.column_stack([ab, bb * scale, cb])
+    lo_b, hi_b = _B_RANGE[0], hi
+    shape = (
+        "near_linear" if beta >= hi_b * 0.999 else "flat" if beta <= lo_b * 1.001 else "saturating"
     )
-    shape = "near_linear" if beta >= hi * 0.999 else "flat" if beta <= lo * 1.001 else "saturating"
-    return float(a), float(beta * scale), shape
+    return {"a": a, "b": beta * scale, "carryover": c, "shape": shape, "resid": resid,
+            "draws": draws}  # fmt: skip
+
+
+class _Draws(dict):
+    """Bootstrap rows per group (``attrs["draws"]``): read-only arrays, shared, not copied.
+
+    pandas deep-copies ``attrs`` on every operation; these arrays never change, so a copy
+    is the same object (without this the budget section was 0.9 s slower)."""
+
+    def __deepcopy__(self, memo: dict) -> _Draws:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, dict)
+            and self.keys() == other.keys()
+            and all(np.array_equal(v, other[k], equal_nan=True) for k, v in self.items())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _window(end: str | pd.Timestamp | None, last: pd.Timestamp) -> pd.Timestamp:
@@ -390,6 +528,22 @@ def _window(end: str | pd.Timestamp | None, last: pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(end).normalize()
 
 
+def _interval(values: np.ndarray, point: float, level: float) -> tuple[float, float]:
+    """Bias-corrected percentile interval (Efron & Tibshirani 1993, ch. 14): the percentiles
+    shift by how far the point estimate sits off the middle of the bootstrap draws, which
+    corrects the pull of the curve's bounds and of its nonlinearity."""
+    from scipy.stats import norm
+
+    v = values[np.isfinite(values)]
+    if v.size == 0 or not np.isfinite(point):
+        return np.nan, np.nan
+    below = (np.mean(v < point) + np.mean(v <= point)) / 2  # ties (a bound) count half
+    z0 = float(norm.ppf(np.clip(below, 1 / (v.size + 1), v.size / (v.size + 1))))
+    z = norm.ppf([(1 - level) / 2, (1 + level) / 2])
+    q = np.quantile(v, norm.cdf(2 * z0 + z))
+    return float(q[0]), float(q[1])
+
+
 def response_curves(
     channel_daily: pd.DataFrame,
     by: str | Sequence[str] = "channel",
@@ -398,26 +552,37 @@ def response_curves(
     end: str | pd.Timestamp | None = None,
     current_days: int = 28,
     min_days: int = 28,
-    min_spend_cv: float = 0.05,
+    min_spend_cv: float = 0.10,
     alpha: float = 0.05,
     min_r2: float = 0.02,
+    max_marginal_width: float = 0.5,
+    n_boot: int = 200,
+    level: float = 0.9,
+    block_days: int = 7,
+    warmup_days: int = 28,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """Fit ``revenue = a * ln(1 + spend / b)`` per channel on daily totals, with fit quality.
+    """Fit ``revenue = a * ln(1 + adstock(spend, c) / b)`` per channel, with bootstrap intervals.
 
-    Each channel's days are added up over the other columns (regions), the last ``window``
-    days up to ``end`` are kept, and the curve is fitted by least squares
-    (``scipy.optimize.curve_fit``). A curve is trusted (``fit_ok``) only when there are at
-    least ``min_days`` days, spend varied (coefficient of variation >= ``min_spend_cv``: a flat
-    budget says nothing about the response), the fit converged, revenue rises with spend (the
-    one-sided test of the slope of a straight-line regression of revenue on spend,
-    ``scipy.stats.linregress(alternative="greater")``, below ``alpha``) and R² >= ``min_r2``.
-    Otherwise ``fit_note`` says why, and :func:`budget_reallocation` keeps that channel's spend.
+    Each channel's days are added up over the other columns (regions) and the last ``window``
+    days up to ``end`` are fitted by least squares. Spend works on later days too: the curve
+    reads the geometric :func:`adstock` with carry-over ``c`` (0 to 0.9, fitted), started on
+    the ``warmup_days`` before the window. At a steady spend ``x`` the adstock equals ``x``,
+    so ``a * ln(1 + x / b)`` is the revenue per day a lasting budget of ``x`` a day brings,
+    and ``a / (b + x)`` is the marginal ROAS of a lasting change (:class:`LogCurve`).
 
-    Daily revenue also moves with weekdays and promotions; the curve reads them as noise,
-    which keeps R² low (0.08 to 0.18 for the sample's channels over 91 days), so the R² floor
-    ``min_r2`` (0.02) only catches curves that explain nothing (a flat fit that passes the slope
-    test on a few extreme days). Recent data describe the current response best (a decaying
-    channel), hence the 91-day default window.
+    Uncertainty: the fit is repeated on ``n_boot`` moving-block bootstrap series (residuals
+    resampled in blocks of ``block_days`` consecutive days around the fitted curve, the same
+    days for every channel, fixed ``seed``), giving ``level`` percentile intervals of ``a``,
+    ``b``, ``carryover`` and the marginal ROAS at the current spend.
+
+    A curve is trusted (``fit_ok``) only when every rule holds, else ``fit_note`` names the
+    first that fails: at least ``min_days`` days ("too_few_days"); spend varied, coefficient of
+    variation >= ``min_spend_cv`` ("spend_flat": a nearly flat budget cannot show where
+    returns diminish); revenue rises with spend (one-sided slope test of a straight line,
+    ``scipy.stats.linregress``, p < ``alpha``: "no_response"); R² >= ``min_r2`` ("low_r2");
+    the marginal ROAS identified: its interval no wider than ``max_marginal_width`` times its
+    value ("not_identified"). :func:`budget_reallocation` keeps untrusted channels' spend.
 
     Parameters
     ----------
@@ -431,16 +596,23 @@ def response_curves(
         Last day used (a month means its last day); default the last date of the data.
     current_days : int
         The current spend and revenue are the daily means over the last ``current_days``.
+    n_boot : int
+        Bootstrap series (0: no intervals, and the marginal ROAS is not checked).
+    level : float
+        Coverage of the intervals (default 90 %).
 
     Returns
     -------
     DataFrame
-        [by...], a, b, shape (saturating, near_linear, flat), n_days, r2, rmse, slope_p_value,
-        spend_cv, spend_min, spend_max, current_spend, current_revenue, average_roas
-        (current revenue / spend), fitted_revenue (curve at current spend), marginal_roas
-        (a / (b + current spend): what the next yuan returns), fit_ok, fit_note (``""``,
-        "too_few_days", "spend_flat", "no_convergence", "no_response", "low_r2"). Money is per
-        day. ``attrs``: method, quality rule, window, unit.
+        [by...], a, b, carryover, shape (saturating, near_linear, flat), n_days, r2, rmse
+        (day-to-day noise around the curve), slope_p_value, spend_cv, spend_min, spend_max,
+        current_spend, current_revenue, average_roas (current revenue / spend),
+        fitted_revenue (curve at current spend), marginal_roas (a / (b + current spend)),
+        a_low, a_high, b_low, b_high, carryover_low, carryover_high, marginal_roas_low,
+        marginal_roas_high, fit_ok, fit_note ("", "too_few_days", "spend_flat", "no_response",
+        "low_r2", "not_identified"). Money is per day. ``attrs``: method, quality rule,
+        window, unit, level, n_boot and ``draws`` (per group: bootstrap (a, b, carryover)
+        rows, for :func:`budget_reallocation` and the plot's band).
 
     Examples
     --------
@@ -448,10 +620,10 @@ def response_curves(
     >>> spend = 1000 + 400 * np.sin(np.arange(60))
     >>> cd = pd.DataFrame({"date": days, "channel": "search", "spend": spend,
     ...                    "impressions": 10_000, "clicks": 100, "orders": 10,
-    ...                    "revenue": 3000 * np.log1p(spend / 800)})
-    >>> c = response_curves(cd)
-    >>> c[["a", "b"]].round(1).to_numpy().tolist(), bool(c["fit_ok"].iloc[0])
-    ([[3000.0, 800.0]], True)
+    ...                    "revenue": 3000 * np.log1p(adstock(spend, 0.3) / 800)})
+    >>> c = response_curves(cd, n_boot=20)
+    >>> c[["a", "b", "carryover"]].round(2).to_numpy().tolist(), bool(c["fit_ok"].iloc[0])
+    ([[3000.0, 800.0, 0.3]], True)
     """
     from scipy.stats import linregress
 
@@ -464,99 +636,140 @@ def response_curves(
         raise InputError("has no rows", table="channel_daily", fix="pass the daily channel table")
     if current_days < 1 or min_days < 3:
         raise InputError("current_days must be >= 1 and min_days >= 3", column="current_days")
+    if not 0 < level < 1 or n_boot < 0:
+        raise InputError(f"level={level} must be in (0, 1) and n_boot >= 0", column="level")
     last = _window(end, df["date"].max())
     first = df["date"].min() if window is None else last - pd.Timedelta(days=window - 1)
-    df = df[df["date"].between(first, last)]
-    if df.empty:
+    warm = first - pd.Timedelta(days=max(warmup_days, 0))
+    df = df[df["date"].between(warm, last)]
+    if not df["date"].between(first, last).any():
         raise InputError(
             f"no rows between {first.date()} and {last.date()}",
             table="channel_daily",
             fix="choose an end date and window that the data cover",
         )
     daily = df.groupby([*by, "date"], sort=True)[["spend", "revenue"]].sum().reset_index()
-    rows = []
-    for key, part in daily.groupby(by, sort=True):
+    rows, draws = [], _Draws()
+    for key, whole in daily.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
+        part = whole[whole["date"] >= first]
         x, y = part["spend"].to_numpy(float), part["revenue"].to_numpy(float)
         recent = part[part["date"] > last - pd.Timedelta(days=current_days)]
         cur_x, cur_y = recent["spend"].mean(), recent["revenue"].mean()
         row = dict(zip(by, key, strict=True))
         row.update(
             n_days=len(x),
-            spend_cv=float(x.std() / x.mean()) if x.mean() > 0 else np.nan,
-            spend_min=float(x.min()),
-            spend_max=float(x.max()),
+            spend_cv=float(x.std() / x.mean()) if len(x) and x.mean() > 0 else np.nan,
+            spend_min=float(x.min()) if len(x) else np.nan,
+            spend_max=float(x.max()) if len(x) else np.nan,
             current_spend=float(cur_x),
             current_revenue=float(cur_y),
             average_roas=float(cur_y / cur_x) if cur_x > 0 else np.nan,
+            rmse=float(y.std()) if len(y) else np.nan,  # no curve: the noise is all of it
         )
-        a = b = r2 = rmse = p = np.nan
-        shape, note = "", ""
+        fit = None
+        if len(x) >= 3 and x.std() > 0:  # a constant spend has no curve to fit
+            fit = _fit_channel(
+                whole["spend"].to_numpy(float), y, n_boot=n_boot, block=block_days, seed=seed
+            )
+        a = b = c = r2 = p = np.nan
+        shape = ""
+        m_lo = m_hi = np.nan
+        bounds: dict[str, float] = {}
+        if fit is not None:
+            a, b, c, shape = fit["a"], fit["b"], fit["carryover"], fit["shape"]
+            resid = fit["resid"]
+            sst = float(((y - y.mean()) ** 2).sum())
+            r2 = 1 - float(resid @ resid) / sst if sst > 0 else np.nan
+            row["rmse"] = float(np.sqrt(np.mean(resid**2)))
+            p = float(linregress(x, y, alternative="greater").pvalue)
+            d = fit["draws"]
+            d.setflags(write=False)
+            draws[" / ".join(map(str, key))] = d
+            for name, col, point in (("a", 0, a), ("b", 1, b), ("carryover", 2, c)):
+                lo_hi = _interval(d[:, col], point, level)
+                bounds[f"{name}_low"], bounds[f"{name}_high"] = lo_hi
+        m = a / (b + cur_x) if fit is not None else np.nan
+        if fit is not None:
+            m_lo, m_hi = _interval(d[:, 0] / (d[:, 1] + cur_x), m, level)
         if len(x) < min_days:
             note = "too_few_days"
         elif not row["spend_cv"] >= min_spend_cv:
             note = "spend_flat"
+        elif not p < alpha:
+            note = "no_response"
+        elif not r2 >= min_r2:
+            note = "low_r2"
+        elif n_boot > 0 and not (m_hi - m_lo) <= max_marginal_width * m:
+            note = "not_identified"
         else:
-            try:
-                a, b, shape = _fit_log_curve(x, y)
-            except (RuntimeError, ValueError):
-                note = "no_convergence"
-            else:
-                resid = y - LogCurve(a, b).value(x)
-                sst = float(((y - y.mean()) ** 2).sum())
-                r2 = 1 - float(resid @ resid) / sst if sst > 0 else np.nan
-                rmse = float(np.sqrt(np.mean(resid**2)))
-                p = float(linregress(x, y, alternative="greater").pvalue)
-                if not p < alpha:
-                    note = "no_response"
-                elif not r2 >= min_r2:
-                    note = "low_r2"
-        curve_ok = np.isfinite(a) and np.isfinite(b)
+            note = ""
         row.update(
             a=a,
             b=b,
+            carryover=c,
             shape=shape,
             r2=r2,
-            rmse=rmse,
             slope_p_value=p,
-            fitted_revenue=float(LogCurve(a, b).value(cur_x)) if curve_ok else np.nan,
-            marginal_roas=float(LogCurve(a, b).marginal(cur_x)) if curve_ok else np.nan,
+            fitted_revenue=float(LogCurve(a, b).value(cur_x)) if fit is not None else np.nan,
+            marginal_roas=float(m),
+            marginal_roas_low=m_lo,
+            marginal_roas_high=m_hi,
             fit_ok=note == "",
             fit_note=note,
         )
+        for name in ("a", "b", "carryover"):
+            row[f"{name}_low"] = bounds.get(f"{name}_low", np.nan)
+            row[f"{name}_high"] = bounds.get(f"{name}_high", np.nan)
         rows.append(row)
-    cols = [
-        *by,
-        "a",
-        "b",
-        "shape",
-        "n_days",
-        "r2",
-        "rmse",
-        "slope_p_value",
-        "spend_cv",
-        "spend_min",
-        "spend_max",
-        "current_spend",
-        "current_revenue",
-        "average_roas",
-        "fitted_revenue",
-        "marginal_roas",
-        "fit_ok",
-        "fit_note",
-    ]
-    out = pd.DataFrame(rows)[cols]
+    out = pd.DataFrame(rows)[[*by, *_CURVE_COLUMNS]]
     out.attrs.update(
         kind="response_curves",
         by=by,
-        method="scipy.optimize.curve_fit: revenue = a * ln(1 + spend / b), daily totals",
-        quality=f"fit_ok: n_days >= {min_days}, spend_cv >= {min_spend_cv}, converged, "
-        f"linregress slope p < {alpha} (one-sided), r2 >= {min_r2}",
+        method="revenue = a * ln(1 + adstock(spend, c) / b), geometric adstock scaled to "
+        "the spend; least squares by grid search (a in closed form), daily totals",
+        quality=f"fit_ok: n_days >= {min_days}, spend_cv >= {min_spend_cv}, linregress slope "
+        f"p < {alpha} (one-sided), r2 >= {min_r2}, {level:.0%} interval of the marginal ROAS "
+        f"no wider than {max_marginal_width} x its value",
         window=(str(first.date()), str(last.date())),
         current_days=current_days,
         unit="per day, in the data's currency",
+        level=level,
+        n_boot=n_boot,
+        bootstrap=f"moving-block residual bootstrap, blocks of {block_days} days, seed {seed}",
+        draws=draws,
     )
     return out
+
+
+_CURVE_COLUMNS = (
+    "a",
+    "b",
+    "carryover",
+    "shape",
+    "n_days",
+    "r2",
+    "rmse",
+    "slope_p_value",
+    "spend_cv",
+    "spend_min",
+    "spend_max",
+    "current_spend",
+    "current_revenue",
+    "average_roas",
+    "fitted_revenue",
+    "marginal_roas",
+    "a_low",
+    "a_high",
+    "b_low",
+    "b_high",
+    "carryover_low",
+    "carryover_high",
+    "marginal_roas_low",
+    "marginal_roas_high",
+    "fit_ok",
+    "fit_note",
+)
 
 
 def _is_curves(df: pd.DataFrame) -> bool:
@@ -678,6 +891,161 @@ def marginal_roas(
 
 # ---------------------------------------------------------------------------------------------
 # Budget reallocation
+
+#: fit notes that mean "the data cannot show the curve" (not "the curve is wrong"): a test helps
+_UNIDENTIFIED = ("spend_flat", "too_few_days", "not_identified")
+#: evidence carried from the curves to each row of :func:`budget_reallocation`
+_EVIDENCE = (
+    "n_days",
+    "r2",
+    "spend_cv",
+    "carryover",
+    "marginal_roas_low",
+    "marginal_roas_high",
+)
+
+
+def _draw_gains(
+    curves: pd.DataFrame,
+    keys: pd.Series,
+    ok: np.ndarray,
+    cur: np.ndarray,
+    sug: np.ndarray,
+) -> np.ndarray:
+    """Revenue change per day of moving from ``cur`` to ``sug`` on every bootstrap draw of each
+    trusted curve (draws x channels; 0 for untrusted channels). Draw ``k`` of every channel
+    comes from the same resampled days, so the channels' errors stay as correlated as the
+    days made them. Empty when the curves carry no draws."""
+    draws = curves.attrs.get("draws") or {}
+    if not draws or not all(k in draws for k, o in zip(keys, ok, strict=True) if o):
+        return np.zeros((0, len(keys)))
+    n = min(len(draws[k]) for k, o in zip(keys, ok, strict=True) if o) if ok.any() else 0
+    out = np.zeros((n, len(keys)))
+    for i, (k, o) in enumerate(zip(keys, ok, strict=True)):
+        if o:
+            d = np.asarray(draws[k], dtype=float)[:n]
+            out[:, i] = d[:, 0] * (np.log1p(sug[i] / d[:, 1]) - np.log1p(cur[i] / d[:, 1]))
+    return out
+
+
+def spend_test_plan(
+    curves: pd.DataFrame,
+    channels: Sequence[str] | None = None,
+    *,
+    change: float = 0.25,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    block_days: int = 7,
+) -> pd.DataFrame:
+    """A spend test for channels whose response the data cannot show: how much, how long.
+
+    Design (docs/methods.md, "Channels and budget", spend tests): alternate blocks of ``block_days`` days at
+    ``1 + change`` and ``1 - change`` times the current spend (whole weeks, so weekdays
+    balance), leaving out the first days of each block while the carry-over of the previous
+    block fades (below 10 % of it: ``ln 0.1 / ln c`` days). The difference to see between the
+    two arms is what the planning marginal ROAS ``m`` predicts, ``delta = m * 2 * change *
+    x`` per day (``m``: the curve's marginal ROAS when fitted, else the average ROAS, i.e.
+    no diminishing returns; a smaller true ``m`` needs ``1 / m**2`` times more days); the
+    noise is the day-to-day standard deviation ``rmse`` of revenue around the curve. Days per
+    arm: ``n = 2 * (z(1 - alpha/2) + z(power))**2 * rmse**2 / delta**2`` (the two-sample
+    normal approximation, as ``statsmodels.stats.power.NormalIndPower`` without its
+    negligible far tail), then whole blocks.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        :func:`response_curves` (or :func:`channel_review`): per day.
+    channels : list of str, optional
+        Channels to plan for; default every channel with spend whose curve is not trusted
+        because the data cannot show it (fit_note "spend_flat", "too_few_days",
+        "not_identified"), largest spend first.
+    change : float
+        Share of the current spend up and down (0.25: +25 % and -25 %).
+
+    Returns
+    -------
+    DataFrame
+        channel, reason (the fit note), current_spend, spend_high, spend_low, planning_roas,
+        planning_basis ("marginal_roas" or "average_roas"), expected_difference (revenue per
+        day between the arms), noise_sd, days_per_arm (counted days), washout_days (per
+        block, not counted), block_days, test_days (calendar days), alpha, power.
+        ``attrs``: method, formula.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"channel": ["search"], "a": [np.nan], "b": [np.nan],
+    ...     "carryover": [np.nan], "current_spend": [1000.0], "average_roas": [3.0],
+    ...     "marginal_roas": [np.nan], "rmse": [900.0], "fit_ok": [False],
+    ...     "fit_note": ["spend_flat"]})
+    >>> p = spend_test_plan(c)
+    >>> p[["expected_difference", "days_per_arm", "test_days"]].to_numpy().tolist()
+    [[1500.0, 7, 14]]
+    """
+    from scipy.stats import norm
+
+    if not 0 < change < 1 or not 0 < alpha < 1 or not 0 < power < 1 or block_days < 1:
+        raise InputError(
+            "change, alpha and power must be in (0, 1) and block_days >= 1", column="change"
+        )
+    key = "channel" if "channel" in curves else curves.attrs.get("by", ["channel"])[0]
+    c = curves.reset_index(drop=True)
+    if channels is None:
+        pick = ~c["fit_ok"].astype(bool) & c["fit_note"].isin(_UNIDENTIFIED)
+        pick &= c["current_spend"] > 0
+        c = c[pick]
+    else:
+        c = c[c[key].isin(list(channels))]
+    c = c.sort_values(["current_spend", key], ascending=[False, True], kind="stable")
+    rows = []
+    for r in c.to_dict("records"):
+        x = float(r["current_spend"])
+        m = float(r.get("marginal_roas", np.nan))
+        basis = "marginal_roas" if np.isfinite(m) and m > 0 else "average_roas"
+        m = m if basis == "marginal_roas" else float(r.get("average_roas", np.nan))
+        delta = m * 2 * change * x
+        sd = float(r.get("rmse", np.nan))
+        carry = float(r.get("carryover", np.nan))
+        wash = int(np.ceil(np.log(0.1) / np.log(carry))) if 0 < carry < 1 else 0
+        blk = block_days * max(1, -(-(wash + 1) // block_days))  # room for the washout
+        z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+        if delta > 0 and sd > 0:
+            per_arm = int(np.ceil(2 * (z * sd / delta) ** 2 - 1e-9))
+        else:
+            per_arm = 0 if sd == 0 else -1  # nothing to see (no return): no test can plan
+        blocks = -(-per_arm // (blk - wash)) if per_arm > 0 else 0
+        rows.append(
+            {
+                "channel": r[key],
+                "reason": r.get("fit_note", ""),
+                "current_spend": x,
+                "spend_high": x * (1 + change),
+                "spend_low": x * (1 - change),
+                "planning_roas": m,
+                "planning_basis": basis,
+                "expected_difference": delta,
+                "noise_sd": sd,
+                "days_per_arm": blocks * (blk - wash) if per_arm >= 0 else np.nan,
+                "washout_days": wash,
+                "block_days": blk,
+                "test_days": 2 * blocks * blk if per_arm >= 0 else np.nan,
+                "alpha": alpha,
+                "power": power,
+            }
+        )
+    cols = ["channel", "reason", "current_spend", "spend_high", "spend_low", "planning_roas",
+            "planning_basis", "expected_difference", "noise_sd", "days_per_arm",
+            "washout_days", "block_days", "test_days", "alpha", "power"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    for col in ("days_per_arm", "test_days"):
+        out[col] = out[col].astype("Int64")
+    out.attrs.update(
+        method=f"alternate blocks of {block_days}+ days at +/-{change:.0%} of current spend; "
+        "compare revenue per day between the arms (two-sample z test)",
+        formula="n per arm = 2 (z(1-alpha/2) + z(power))^2 sd^2 / delta^2, "
+        "delta = planning ROAS x 2 x change x spend",
+        change=change,
+    )
+    return out
 
 
 def _equalise(
@@ -813,6 +1181,8 @@ def budget_reallocation(
             "current_spend must be a number >= 0 for every channel", column="current_spend"
         )
     ok = curves["fit_ok"].to_numpy(bool) & np.isfinite(curves["a"].to_numpy(float))
+    notes = curves["fit_note"].astype(str).to_numpy() if "fit_note" in curves else np.array([""])
+    unseen = np.isin(np.broadcast_to(notes, ok.shape), _UNIDENTIFIED)
     lower, upper = current * pairs[:, 0], current * pairs[:, 1]
     lower[~ok], upper[~ok] = current[~ok], current[~ok]  # a bad fit keeps its spend
     total = float(current.sum()) if total_budget is None else float(total_budget)
@@ -844,20 +1214,43 @@ def budget_reallocation(
         [f.value(s) if o else np.nan for f, s, o in zip(fits, per_day_sug, ok, strict=True)]
     )
     tol = 1e-6 * np.maximum(current, 1.0)
+    # the gain of the whole move on every bootstrap draw of the curves: its interval decides
+    gains = _draw_gains(curves, keys, ok, per_day_cur, per_day_sug) * days
+    level = float(curves.attrs.get("level", 0.9))
+    total_gain = float(np.nansum(np.where(ok, (value_s - value) * days, 0.0)))
+    g_lo, g_hi = _interval(gains.sum(1), total_gain, level) if gains.size else (np.nan, np.nan)
+    moves = bool((np.abs(suggested - current) > tol).any())
+    uncertain = moves and gains.size > 0 and not g_lo > 0
+    proposed = suggested.copy()
+    if uncertain:  # the data cannot tell the move from no move: nothing moves
+        suggested = current.copy()
+        per_day_sug = current / days
+        value_s = value.copy()
     reason = np.select(
         [
+            ~ok & unseen,
             ~ok,
+            np.full(ok.shape, uncertain) & ok,
             np.abs(suggested - current) <= tol,
             suggested >= upper - tol,
             suggested <= lower + tol,
             suggested > current,
         ],
-        ["kept_poor_fit", "unchanged", "raised_to_cap", "cut_to_floor", "raised_to_equal_margin"],
+        [
+            "kept_not_identified",
+            "kept_poor_fit",
+            "kept_gain_uncertain",
+            "unchanged",
+            "raised_to_cap",
+            "cut_to_floor",
+            "raised_to_equal_margin",
+        ],
         default="cut_to_equal_margin",
     )
     out = curves[by].copy().reset_index(drop=True)
     out["current_spend"] = current
     out["suggested_spend"] = suggested
+    out["proposed_spend"] = proposed
     out["change"] = suggested - current
     out["change_share"] = _ratio(pd.Series(suggested - current), pd.Series(current))
     out["lower"], out["upper"] = lower, upper
@@ -870,6 +1263,18 @@ def budget_reallocation(
         float(f.marginal(s)) if o else np.nan for f, s, o in zip(fits, per_day_sug, ok, strict=True)
     ]
     out["expected_revenue_change"] = np.where(ok, (value_s - value) * days, 0.0)
+    lo_hi = [
+        (np.nan, np.nan)  # hand-made curves without draws: no interval
+        if not gains.size
+        else _interval(gains[:, i], float(out["expected_revenue_change"].iloc[i]), level)
+        if ok[i] and not uncertain
+        else (0.0, 0.0)  # kept: no change, nothing uncertain
+        for i in range(len(out))
+    ]
+    out["expected_revenue_change_low"] = [v[0] for v in lo_hi]
+    out["expected_revenue_change_high"] = [v[1] for v in lo_hi]
+    for col in _EVIDENCE:
+        out[col] = curves[col].to_numpy() if col in curves else np.nan
     out["fit_ok"] = ok
     out["fit_note"] = curves["fit_note"].to_numpy() if "fit_note" in curves else ""
     out["reason"] = reason
@@ -879,10 +1284,22 @@ def budget_reallocation(
         bounds=bounds,
         common_marginal_roas=lam,
         expected_revenue_change=float(out["expected_revenue_change"].sum()),
+        expected_revenue_change_low=0.0 if uncertain else g_lo,
+        expected_revenue_change_high=0.0 if uncertain else g_hi,
+        proposed_revenue_change=total_gain,
+        proposed_revenue_change_low=g_lo,
+        proposed_revenue_change_high=g_hi,
+        level=level,
+        moved=moves and not uncertain,
+        gain_uncertain=uncertain,
         method="maximise sum a*ln(1+x/b) at a fixed total: equal marginal returns a/(b+x) "
-        "under bounds (bisection on the Lagrange multiplier); poor fits keep their spend",
+        "under bounds (bisection on the Lagrange multiplier); untrusted curves keep their "
+        "spend; no move when the interval of its gain over the bootstrap draws reaches 0",
         curves=curves.attrs.get("method", ""),
         window=curves.attrs.get("window"),
+        spend_test=spend_test_plan(curves).to_dict("records")
+        if not (moves and not uncertain) and _is_curves(curves)
+        else [],
     )
     return out
 
@@ -946,14 +1363,17 @@ def channel_review(
 
 
 __all__ = [
+    "CARRYOVER_MAX",
     "METRIC_DIRECTIONS",
     "RATIOS",
     "VOLUMES",
     "LogCurve",
+    "adstock",
     "budget_reallocation",
     "channel_performance",
     "channel_review",
     "check_channel_table",
     "marginal_roas",
     "response_curves",
+    "spend_test_plan",
 ]

@@ -432,6 +432,16 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
             "Spent {spend} of the {budget} budget to date ({used}).",
             "花费 {spend}，截至目前预算 {budget}（使用 {used}）。",
         ),
+        "kept_not_identified": (
+            "Spend kept: the data cannot show where its returns diminish ({note}); test it first",
+            "维持花费：数据无法显示其收益从何处递减（{note}），请先做投放测试",
+        ),
+        "kept_gain_uncertain": (
+            "Spend kept: the gain of moving money is within the noise (its interval includes 0)",
+            "维持花费：调整预算的收益在噪声范围内（区间包含 0）",
+        ),
+        "not_identified": ("marginal return not identified", "边际回报无法识别"),
+        "gain_interval": ("Interval", "区间"),
     },
     # strategy frameworks (SWOT/TOWS, IFE/EFE, 4P/7P); quadrant codes SO/ST/WO/WT stay codes
     "strategy": {
@@ -577,6 +587,14 @@ _GROUPS: dict[str, dict[str, tuple[str, str]]] = {
         "marginal_roas": ("Marginal ROAS", "边际 ROAS"),
         "average_roas": ("Average ROAS", "平均 ROAS"),
         "current_spend": ("Current spend", "当前花费"),
+        "daily_spend_now": ("Daily spend now", "当前日花费"),
+        "spend_high": ("Daily spend, test weeks up", "测试加投周日花费"),
+        "spend_low": ("Daily spend, test weeks down", "测试减投周日花费"),
+        "expected_difference": ("Revenue difference to see, per day", "需识别的日销售额差异"),
+        "noise_sd": ("Day-to-day noise of revenue", "日销售额波动（标准差）"),
+        "days_per_arm": ("Days per arm", "每组天数"),
+        "test_days": ("Days of the test", "测试总天数"),
+        "spend_test": ("Spend test to run", "建议开展的投放测试"),
         "suggested_spend": ("Suggested spend", "建议花费"),
         "change_share": ("Change", "变化"),
         "expected_revenue_change": ("Expected revenue change", "预计销售额变化"),

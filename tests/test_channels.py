@@ -363,17 +363,18 @@ def test_allocation_refuses_totals_and_impossible_budgets(channel_daily):
         budget_reallocation(_curves(A, B, CURRENT), bounds=(1.5, 0.7), days=1)
 
 
-def test_the_decaying_channel_loses_budget(channel_daily):
+def test_the_samples_flat_spend_moves_no_money(channel_daily):
+    # Changed on purpose (issue 26): over the last 91 days the sample's spend varied by ~6 %
+    # a day, too little to see diminishing returns, so no money moves and a test is proposed.
     curves = response_curves(channel_daily)  # last 91 days, current = last 28 days
-    assert curves["fit_ok"].all()
     by = curves.set_index("channel")
-    # display's next yuan returns least of all seven channels (README: ROAS 1.10 in 2026-10)
+    # display's next yuan still returns least of all seven channels (README: ROAS 1.10)
     assert by["marginal_roas"].idxmin() == "display"
+    assert by.loc["display", "fit_note"] == "spend_flat"
     r = budget_reallocation(curves).set_index("channel")
-    assert r.loc["display", "suggested_spend"] < r.loc["display", "current_spend"]
-    assert r.loc["display", "reason"] == "cut_to_floor"
-    assert r["suggested_spend"].sum() == pytest.approx(r["current_spend"].sum())
-    assert r.attrs["expected_revenue_change"] > 0
+    assert r["change"].abs().max() < 1e-6
+    assert r.loc["display", "reason"] == "kept_not_identified"
+    assert r.attrs["spend_test"] and r.attrs["spend_test"][0]["channel"] == "display"
     # the daily table works directly too (curves fitted inside)
     direct = budget_reallocation(channel_daily).set_index("channel")
     assert direct["suggested_spend"].to_numpy() == pytest.approx(r["suggested_spend"].to_numpy())
@@ -390,7 +391,7 @@ def test_channel_review_is_the_months_table_and_a_curves_table():
     assert ch.loc["display", "marginal_roas_vs_previous_month"] < 0
     assert ch.attrs["window"] == ("2026-08-02", "2026-10-31")
     budget = budget_reallocation(ch.reset_index()).set_index("channel")
-    assert budget.loc["display", "reason"] == "cut_to_floor"
+    assert budget.loc["display", "reason"] == "kept_not_identified"  # issue 26: 6 % spend swings
     south = channel_review(data, "2026-10", "south")
     assert south["spend"].sum() == pytest.approx(
         data["channel_daily"].query("region == 'south' and date >= '2026-10-01'")["spend"].sum()

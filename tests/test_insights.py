@@ -424,8 +424,10 @@ def test_sample_october_display_cut_and_a_channel_to_grow(october, sample):
     assert display["action"].startswith("Cut Display")
     grow = october[(october["kind"] == "channel") & (october["status"] == "good")]
     assert len(grow) == 1 and grow.iloc[0]["finding"].split("'s")[0] != "Display"
-    budget = _one(october, "budget", "from Display")
-    assert budget["status"] == "good" and budget["value"] > 0
+    # changed on purpose (issue 26): spend varied ~6 % a day, so no money moves; a test instead
+    budget = _one(october, "budget", "Spend never varied enough")
+    assert budget["status"] == "info" and budget["value"] == 0
+    assert budget["action"].startswith("Run a spend test on Display")
 
 
 def test_sample_october_dormant_customers(october, sample):

@@ -188,14 +188,34 @@ def channel_findings(
     return rows
 
 
+def _range(values: pd.Series, fmt: Any) -> str:
+    """``x`` or ``x–y``: the spread of one piece of evidence over the channels."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty:
+        return "—"
+    lo, hi = fmt(v.min()), fmt(v.max())
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
 def budget_findings(budget: pd.DataFrame, region: str, lang: str) -> list[dict[str, Any]]:
-    """The budget reallocation in one finding: money moved, from and to, expected revenue.
+    """The budget reallocation in one finding, with its evidence, or why nothing moves.
+
+    - Money moved: from and to, the expected revenue with its bootstrap interval, and the
+      evidence (days, R², day-to-day spend variation of the channels that move).
+    - Nothing moved because spend never varied enough (or the curves are not identified):
+      says so in plain words and proposes the spend test of
+      :func:`mktkit.channels.spend_test_plan` (``attrs["spend_test"]``) for the largest
+      such channel.
+    - Nothing moved because the gain's interval includes 0: says so, with the interval.
+    - Every trusted channel already at the common marginal return: "balanced".
 
     Parameters
     ----------
     budget : DataFrame
         :func:`mktkit.channels.budget_reallocation` (``attrs``: ``total_budget``, ``days``,
-        ``common_marginal_roas``, ``expected_revenue_change``, ``window``).
+        ``common_marginal_roas``, ``expected_revenue_change`` and its ``_low``/``_high``,
+        ``proposed_revenue_change*``, ``gain_uncertain``, ``level``, ``spend_test``,
+        ``window``).
     region : str
         Named in the source.
     lang : {"en", "zh"}
@@ -219,13 +239,89 @@ def budget_findings(budget: pd.DataFrame, region: str, lang: str) -> list[dict[s
     days = int(budget.attrs.get("days", 30))
     common = budget.attrs.get("common_marginal_roas")
     gain = to_float(budget.attrs.get("expected_revenue_change", b["expected_revenue_change"].sum()))
+    level = fmt_percent(to_float(budget.attrs.get("level", 0.9)), 0)
     tol = 0.005 * total
-    cut = b[b["change"] < -tol]
-    raised = b[b["change"] > tol].sort_values(["change", "channel"], ascending=[False, True])
     window = budget.attrs.get("window")
     span = f"{window[0]}..{window[1]}" if window else ""
     source = f"channel_daily response curves {span}, {region}, {days}-day budget".replace("  ", " ")
+    reasons = b["reason"].astype(str) if "reason" in b else pd.Series("", index=b.index)
+    unseen = b[reasons == "kept_not_identified"]
+    tests = budget.attrs.get("spend_test") or []
+
+    def money(v: Any) -> str:
+        return fmt_money(v, lang)
+
+    def evidence(rows: pd.DataFrame) -> dict[str, Any]:
+        return {
+            "n_days": _range(rows["n_days"], lambda v: f"{int(v)}") if "n_days" in rows else "—",
+            "r2": _range(rows["r2"], lambda v: fmt_number(v, 2)) if "r2" in rows else "—",
+            "cv": _range(rows["spend_cv"], lambda v: fmt_percent(v, 0))
+            if "spend_cv" in rows
+            else "—",
+        }
+
+    def names(rows: pd.DataFrame) -> str:
+        return natural_list([display_name(c, lang, "channel") for c in rows["channel"]], lang)
+
+    def test_action() -> str:
+        t = tests[0]
+        return phrase(
+            "act_spend_test",
+            lang,
+            channel=display_name(t["channel"], lang, "channel"),
+            change=fmt_percent(to_float(t["spend_high"]) / to_float(t["current_spend"]) - 1, 0),
+            high=money(t["spend_high"]),
+            low=money(t["spend_low"]),
+            test_days=t["test_days"],
+            days_per_arm=t["days_per_arm"],
+            delta=money(t["expected_difference"]),
+            power=fmt_percent(t["power"], 0),
+            noise=money(t["noise_sd"]),
+        )
+
+    if budget.attrs.get("gain_uncertain") and "proposed_spend" in b:
+        step = b["proposed_spend"] - b["current_spend"]
+        vals = {
+            "moved": money(step[step > tol].sum()),
+            "total": money(total),
+            "days": days,
+            "cut": names(b[step < -tol]),
+            "raised": names(b[step > tol]),
+            "level": level,
+            "low": money(budget.attrs.get("proposed_revenue_change_low")),
+            "high": money(budget.attrs.get("proposed_revenue_change_high")),
+        }
+        return [
+            finding_record(
+                "budget",
+                "info",
+                0.0,
+                phrase("budget_uncertain", lang, **vals),
+                test_action() if tests else phrase("act_budget_keep", lang),
+                0.0,
+                "expected_revenue_change",
+                source,
+                lang,
+            )
+        ]
+    cut = b[b["change"] < -tol]
+    raised = b[b["change"] > tol].sort_values(["change", "channel"], ascending=[False, True])
     if cut.empty or raised.empty:
+        if len(unseen):
+            ev = evidence(unseen)
+            return [
+                finding_record(
+                    "budget",
+                    "info",
+                    0.0,
+                    phrase("budget_flat", lang, who=names(unseen), **ev),
+                    test_action() if tests else phrase("act_budget_keep", lang),
+                    0.0,
+                    "expected_revenue_change",
+                    source,
+                    lang,
+                )
+            ]
         return [
             finding_record(
                 "budget",
@@ -241,13 +337,17 @@ def budget_findings(budget: pd.DataFrame, region: str, lang: str) -> list[dict[s
         ]
     moved = float(raised["change"].sum())
     vals = {
-        "moved": fmt_money(moved, lang),
-        "total": fmt_money(total, lang),
+        "moved": money(moved),
+        "total": money(total),
         "days": days,
         "share": fmt_percent(moved / total if total else float("nan"), 1),
-        "cut": natural_list([display_name(c, lang, "channel") for c in cut["channel"]], lang),
-        "raised": natural_list([display_name(c, lang, "channel") for c in raised["channel"]], lang),
-        "gain": fmt_money(gain, lang),
+        "cut": names(cut),
+        "raised": names(raised),
+        "gain": money(gain),
+        "level": level,
+        "low": money(budget.attrs.get("expected_revenue_change_low")),
+        "high": money(budget.attrs.get("expected_revenue_change_high")),
+        **evidence(pd.concat([cut, raised])),
     }
     return [
         finding_record(

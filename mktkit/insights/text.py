@@ -183,14 +183,42 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "budget_move": (
         "Moving {moved} of the {total} budget per {days} days ({share}) from {cut} to {raised} "
-        "is expected to add {gain} revenue",
+        "is expected to add {gain} revenue ({level} interval {low} to {high}), from response "
+        "curves fitted on {n_days} days (R² {r2}) in which spend varied by {cv} day to day",
         "将每 {days} 天预算 {total} 中的 {moved}（{share}）从{cut}转向{raised}，"
-        "预计可增加销售额 {gain}",
+        "预计可增加销售额 {gain}（{level} 区间 {low} 至 {high}）；依据为 {n_days} 天数据拟合的"
+        "响应曲线（R² {r2}），期间日花费波动 {cv}",
     ),
     "act_budget_move": (
         "Shift the budget in steps over the next month and re-fit the response curves after "
         "four weeks",
         "在下个月分步调整预算，四周后重新拟合响应曲线复核效果",
+    ),
+    "budget_flat": (
+        "Spend never varied enough to see where extra spend stops paying: over {n_days} days "
+        "{who} moved by only {cv} day to day, so no budget move is recommended",
+        "投放花费变化太小，看不出追加花费从何处开始收益递减：{n_days} 天内{who}的日花费"
+        "仅波动 {cv}，因此不建议调整预算",
+    ),
+    "budget_uncertain": (
+        "The response curves would move {moved} of the {total} budget per {days} days from "
+        "{cut} to {raised}, but the gain's {level} interval ({low} to {high}) includes zero: "
+        "the data cannot tell it from no move, so the split stays",
+        "响应曲线建议将每 {days} 天预算 {total} 中的 {moved} 从{cut}转向{raised}，但收益的 "
+        "{level} 区间（{low} 至 {high}）包含零，无法与不调整区分，因此维持当前分配",
+    ),
+    "act_spend_test": (
+        "Run a spend test on {channel}: alternate weeks at +{change} and −{change} of its "
+        "spend ({high} and {low} a day) for {test_days} days ({days_per_arm} counted days per "
+        "arm), enough to see the expected difference of {delta} revenue a day with {power} "
+        "power at the observed day-to-day noise of {noise}",
+        "对{channel}做投放测试：按周交替将花费提高 {change} 和降低 {change}（每天 {high} 与 "
+        "{low}），共 {test_days} 天（每组计入 {days_per_arm} 天），足以在当前日波动 {noise} 下"
+        "以 {power} 的把握看出预计每天 {delta} 的销售额差异",
+    ),
+    "act_budget_keep": (
+        "Keep the split until a spend test or wider spend swings show the response",
+        "维持当前预算分配，待投放测试或更大的花费波动显示响应后再调整",
     ),
     "budget_balanced": (
         "The budget is balanced: every channel's next {currency_unit} returns about {common}",

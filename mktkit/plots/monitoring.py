@@ -271,7 +271,9 @@ def plot_response_curves(
 ) -> Axes:
     """Fitted response curves per channel, with current (circle) and suggested (triangle) spend.
 
-    Curves that fit badly are dashed and labelled so; money is per day, as fitted.
+    Curves that fit badly are dashed and labelled so; a trusted curve carries the band of its
+    bootstrap draws (``curves.attrs["draws"]``, at ``attrs["level"]``, 90 %); money is per
+    day, as fitted.
 
     Parameters
     ----------
@@ -300,6 +302,7 @@ def plot_response_curves(
     top = float(np.nanmax(np.r_[curves["spend_max"].to_numpy(float),
                                 1.6 * curves["current_spend"].to_numpy(float)]))  # fmt: skip
     grid = np.linspace(0, top, 200)
+    draws, level = curves.attrs.get("draws") or {}, float(curves.attrs.get("level", 0.9))
     for i, r in enumerate(curves.to_dict("records")):
         color = PALETTE[i % len(PALETTE)]
         name = " · ".join(str(label(r[k], lang)) for k in key)
@@ -311,6 +314,12 @@ def plot_response_curves(
             name += f" ({_mon_label('poor_fit', lang)})"
         ax.plot(grid, a * np.log1p(grid / b), color=color, lw=1.8, ls="-" if ok else "--",
                 label=name)  # fmt: skip
+        d = draws.get(" / ".join(str(r[k]) for k in key)) if ok else None
+        if d is not None and len(d):  # the curves of the bootstrap draws: where the truth lies
+            with np.errstate(divide="ignore", invalid="ignore"):
+                band = d[:, :1] * np.log1p(grid[None, :] / d[:, 1:2])
+            low, high = np.nanpercentile(band, [(1 - level) / 2 * 100, (1 + level) / 2 * 100], 0)
+            ax.fill_between(grid, low, high, color=color, alpha=0.15, lw=0)
         cur = float(r["current_spend"])
         ax.plot([cur], [a * np.log1p(cur / b)], "o", color=color, ms=7, mec="#222222")
         sug = suggested.get(tuple(r[k] for k in key))

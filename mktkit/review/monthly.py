@@ -240,6 +240,22 @@ class MonthlyReview(Review):
         sec = self.section().heading("budget_reallocation").html(budget_table(budget, self.lang))
         sec.figure(lambda: plot_response_curves(channels, budget, lang=self.lang))
         sec.tables["budget"] = budget
+        plan = pd.DataFrame(budget.attrs.get("spend_test", []))
+        if len(plan):  # what the data cannot tell, a test can: which channel, how much, how long
+            plan = plan.rename(columns={"current_spend": "daily_spend_now"})
+            shown = {
+                "channel": "label",
+                "daily_spend_now": "money",
+                "spend_high": "money",
+                "spend_low": "money",
+                "expected_difference": "money",
+                "noise_sd": "money",
+                "days_per_arm": "int",
+                "test_days": "int",
+            }
+            sec.heading("spend_test", level=3)
+            sec.html(format_table(plan[list(shown)], shown, self.lang).to_html(index=False))
+            sec.tables["spend_test"] = plan
         return sec
 
     def customers(self) -> Section:

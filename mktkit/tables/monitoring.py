@@ -334,7 +334,7 @@ def reason_text(
     """
     check_argument("lang", LANGS, lang)
     code = str(row.get("reason", ""))
-    if code not in labels(lang, kind="monitoring"):
+    if code not in labels(lang, kind="monitoring") and code not in labels(lang, kind="report"):
         return code
     note = row.get("fit_note", "")
     with use_currency(currency):
@@ -345,6 +345,14 @@ def reason_text(
         lam=fmt_number(row.get("common_marginal_roas"), 2),
         note=label(note, lang) if note else MISSING,
     )
+
+
+def _gain_interval(r: dict[str, Any], lang: str, currency: str | None) -> str:
+    """``low .. high`` of a budget row's expected revenue change; a dash without draws."""
+    lo, hi = r.get("expected_revenue_change_low"), r.get("expected_revenue_change_high")
+    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
+        return MISSING
+    return f"{fmt_money(lo, lang, currency)} .. {fmt_money(hi, lang, currency)}"
 
 
 def budget_table(alloc: pd.DataFrame, lang: str = "en", *, currency: str | None = None) -> str:
@@ -372,6 +380,7 @@ def budget_table(alloc: pd.DataFrame, lang: str = "en", *, currency: str | None 
         "change_share",
         "marginal_roas",
         "expected_revenue_change",
+        "gain_interval",
         "reason",
     ]
     rows = []
@@ -385,6 +394,7 @@ def budget_table(alloc: pd.DataFrame, lang: str = "en", *, currency: str | None 
             f"<td>{_esc(fmt_change(change))}</td>",  # a cut is not bad news here
             f"<td>{_esc(fmt_number(r.get('marginal_roas_current'), 2))}</td>",
             f"<td>{_esc(fmt_money(r.get('expected_revenue_change'), lang, currency))}</td>",
+            f"<td>{_esc(_gain_interval(r, lang, currency))}</td>",
             f"<td>{_esc(reason_text(r, lang, currency=currency))}</td>",
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
@@ -392,6 +402,17 @@ def budget_table(alloc: pd.DataFrame, lang: str = "en", *, currency: str | None 
     caption = ""
     if total is not None:
         caption = f"{label('expected_revenue_change', lang)}: {fmt_money(total, lang, currency)}"
+        level = alloc.attrs.get("level")
+        span = _gain_interval(
+            {
+                "expected_revenue_change_low": alloc.attrs.get("expected_revenue_change_low"),
+                "expected_revenue_change_high": alloc.attrs.get("expected_revenue_change_high"),
+            },
+            lang,
+            currency,
+        )
+        if level is not None and span != MISSING:
+            caption += f" ({fmt_percent(level, 0)} {label('gain_interval', lang)} {span})"
     return _table("budget", [str(label(h, lang)) for h in heads], rows, caption)
 
 

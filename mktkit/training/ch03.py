@@ -73,16 +73,13 @@ def _ex_03_3(data):
 
 @exercise(
     "03.4",
-    hint="Fit the curves with mk.response_curves, pass the smaller total as total_budget= to "
-    "mk.budget_reallocation (30 days at 90 % of the current daily spend) and keep the "
-    "channels whose change is positive.",
-    hint_zh="先用 mk.response_curves 拟合曲线，把缩减后的总额作为 total_budget= 传给 "
-    "mk.budget_reallocation（按当前日均花费的 90 % 算 30 天），保留 change 为正的渠道。",
+    hint="Fit the curves with mk.response_curves(cd) and keep the channels whose fit_note is "
+    "'spend_flat' (their spend_cv is below 10 %).",
+    hint_zh="用 mk.response_curves(cd) 拟合曲线，保留 fit_note 为 'spend_flat' 的渠道"
+    "（spend_cv 低于 10 %）。",
     kind="set",
 )
 def _ex_03_4(data):
     curves = mk.response_curves(data["channel_daily"])
-    total = 0.9 * curves["current_spend"].sum() * 30  # 30 days at 90 % of today's daily spend
-    plan = mk.budget_reallocation(curves, total_budget=total)
-    answer = set(plan.loc[plan["change"] > 0, "channel"])
+    answer = set(curves.loc[curves["fit_note"] == "spend_flat", "channel"])
     return answer
