@@ -415,15 +415,17 @@ def test_sample_october_south_tracking_outage(october):
     assert "on 2026-10-14 and 2026-10-15 (21 and 34 against" in out["finding"]
 
 
-def test_sample_october_display_cut_and_a_channel_to_grow(october, sample):
+def test_sample_october_display_falls_and_no_advice_beyond_the_evidence(october, sample):
     display = _one(october, "channel", "Display ROAS")
     assert display["status"] == "bad" and round(display["value"], 2) == 1.10  # README
     # README: display ROAS falls every month from 2025-11 to 2026-10: 12 falls in a row
     assert "was 1.10 in 2026-10" in display["finding"]
     assert "fallen 12 months in a row" in display["finding"]
-    assert display["action"].startswith("Cut Display")
+    # changed on purpose (issue 26): the reallocation keeps Display (its spend barely varied),
+    # so the action is a test of the cut, and no channel is proposed to grow
+    assert display["action"].startswith("Test a cut of Display before making it")
     grow = october[(october["kind"] == "channel") & (october["status"] == "good")]
-    assert len(grow) == 1 and grow.iloc[0]["finding"].split("'s")[0] != "Display"
+    assert grow.empty
     # changed on purpose (issue 26): spend varied ~6 % a day, so no money moves; a test instead
     budget = _one(october, "budget", "Spend never varied enough")
     assert budget["status"] == "info" and budget["value"] == 0

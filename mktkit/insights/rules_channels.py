@@ -4,7 +4,9 @@ A channel is cut when its ROAS is far below the blended ROAS or has fallen for m
 channel to grow is the one whose next yuan returns most (marginal ROAS of its response
 curve). The budget finding sums up :func:`mktkit.channels.budget_reallocation`: the money
 moved and the revenue it is expected to bring. Both read the same reallocation, so they live
-together.
+together, and neither advises more than it supports: a channel the reallocation keeps (its
+curve cannot tell what a change would do) gets "test a cut first" rather than "cut", and no
+channel is proposed to grow that the reallocation does not raise.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import pandas as pd
 from mktkit.formats import fmt_change, fmt_money, fmt_number, fmt_percent
 from mktkit.insights.records import check_input, finding_record, to_float
 from mktkit.insights.text import display_name, natural_list, phrase
+
+#: A change of spend smaller than this is the solver's rounding, not a move.
+HALF_CENT = 0.005
 
 __all__ = ["FALLING_MONTHS", "WEAK_ROAS_SHARE", "budget_findings", "channel_findings"]
 
@@ -103,8 +108,8 @@ def channel_findings(
     days = int(budget.attrs.get("days", 30)) if budget is not None else 30
     # where cut money goes: the channel the budget raises most, else the best marginal channel
     target = str(best["channel"]) if best is not None else None
-    if plan is not None and (plan["change"] > 0).any():
-        raised = plan[plan["change"] > 0].reset_index()
+    if plan is not None and (plan["change"] > HALF_CENT).any():
+        raised = plan[plan["change"] > HALF_CENT].reset_index()
         target = str(
             raised.sort_values(["change", "channel"], ascending=[False, True]).iloc[0]["channel"]
         )
@@ -135,10 +140,13 @@ def channel_findings(
             "days": days,
         }
         size = 1 - roas / roas0 if falling else 1 - roas / blended
-        if plan is not None and name in plan.index and plan.loc[name, "change"] < 0:
+        if plan is not None and name in plan.index and plan.loc[name, "change"] < -HALF_CENT:
             vals["suggested"] = fmt_money(plan.loc[name, "suggested_spend"], lang)
             vals["change"] = fmt_change(plan.loc[name, "change_share"])
             action = phrase("act_channel_cut_budget", lang, **vals)
+        elif plan is not None:
+            # the reallocation keeps it: its curve cannot tell what a cut would lose
+            action = phrase("act_channel_cut_test", lang, **vals)
         else:
             action = phrase("act_channel_cut", lang, **vals)
         period = f"{month0}..{month}" if falling else month
@@ -164,10 +172,12 @@ def channel_findings(
             "month": month,
             "days": days,
         }
-        if plan is not None and name in plan.index and plan.loc[name, "change"] > 0:
+        if plan is not None and name in plan.index and plan.loc[name, "change"] > HALF_CENT:
             vals["suggested"] = fmt_money(plan.loc[name, "suggested_spend"], lang)
             vals["common"] = fmt_number(budget.attrs.get("common_marginal_roas"), 2)
             action = phrase("act_channel_grow_budget", lang, **vals)
+        elif plan is not None:
+            return rows  # the reallocation does not raise it: growing it is not supported
         else:
             action = phrase("act_channel_grow", lang, **vals)
         window = channels.attrs.get("window")

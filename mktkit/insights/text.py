@@ -162,6 +162,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "suggests and move the money to {best}",
         "按预算再分配建议将{channel}降至每 {days} 天 {suggested}（{change}），并把预算转向{best}",
     ),
+    "act_channel_cut_test": (
+        "Test a cut of {channel} before making it: its spend never varied enough to show what "
+        "less spend would lose (the budget section's spend test says how)",
+        "先测试削减{channel}再做决定：其花费从未有足够变化，看不出少投会损失多少（预算部分的投放测试"
+        "给出了做法）",
+    ),
     "act_channel_cut": (
         "Cut {channel} spend and move it to {best}, whose next {currency_unit} returns most",
         "削减{channel}的花费，转投下一{currency_unit}回报最高的{best}",
