@@ -480,11 +480,7 @@ def anomaly_review(
     # Known events (campaigns, the folder's events, holidays, festivals): their days are left
     # out of the decomposition (filled in, so the expected line does not learn from them) and
     # never flagged; with flags_only=False they come back with their real value and name.
-    events = (
-        known_events(data, daily["date"].min(), month_end)
-        if len(daily)
-        else known_events(None, start, start)
-    )
+    events = known_events(data, daily["date"].min() if len(daily) else start, month_end)
     channels = daily["channel"] if group == "channel" else None
     event = event_days(events, pd.DatetimeIndex(daily["date"]), channels).to_numpy()
     masked = daily.copy()

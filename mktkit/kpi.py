@@ -161,9 +161,10 @@ def data_span(data: Mapping[str, pd.DataFrame]) -> tuple[pd.Timestamp, pd.Timest
     cd = spend_table(data)
     if cd is not None:
         days.append(cd["date"])
-    first = min(d.min() for d in days if len(d))
-    last = max(d.max() for d in days if len(d))
-    return first.normalize(), last
+    days = [d for d in days if len(d)]
+    if not days:
+        raise InputError("has no rows", table="orders", fix="give a file with orders")
+    return min(d.min() for d in days).normalize(), max(d.max() for d in days)
 
 
 @memoized

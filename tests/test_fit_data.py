@@ -80,8 +80,9 @@ def test_orders_alone_render_the_monthly_review_with_a_line_per_missing_table(
     assert f"¥{round(_month_revenue('2026-10')):,}" in text
     # no figure that needs spend is shown as a number
     assert "ROAS" not in text and "Spend" not in text
-    # the anomalies come from the orders and say so
-    assert "orders, " in text and "channel_daily, " not in text
+    # the anomalies come from the orders' daily series and their findings say so
+    assert re.search(r"orders, (east|south|north|west), [a-z_+]+, 2026-10-\d\d", text)
+    assert "channel_daily, " not in text
 
 
 def _shown(sections) -> str:

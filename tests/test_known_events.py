@@ -39,8 +39,7 @@ def test_festivals_campaigns_and_the_folders_own_events(tmp_path):
     assert len(long) and not set(long["name"]) & set(
         known_events(SAMPLE, "2024-11-01", "2026-10-31")["name"]
     )
-    shutil_copy = (mk.load_sample().path / "orders.csv").read_bytes()
-    (tmp_path / "orders.csv").write_bytes(shutil_copy)
+    (tmp_path / "orders.csv").write_bytes((mk.load_sample().path / "orders.csv").read_bytes())
     (tmp_path / "mktkit.yaml").write_text(
         "events:\n  - {name: 店庆, start: 2026-09-01, end: 2026-09-03}\n", encoding="utf-8"
     )

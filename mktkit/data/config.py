@@ -323,13 +323,7 @@ def _table(r: _Reader, folder: Path, name: str, entry: YamlMap, line: int) -> Ta
     columns = r.mapping(entry.get("columns"), lines.get("columns", line), "columns")
     for key, source in columns.items():
         lines[f"columns.{key}"] = columns.line_of(key)
-        if contract is not None and key not in contract:
-            raise r.error(
-                columns.line_of(key),
-                f"{name} has no column {shown(key)}",
-                f"map the contract's columns: {', '.join(contract)}{_near(key, contract)}",
-                column=str(key),
-            )
+        _contract_column(r, name, contract, key, columns.line_of(key), "map the contract's columns")
         if isinstance(source, bool) or not isinstance(source, str | int):
             raise r.error(
                 columns.line_of(key),
@@ -351,13 +345,7 @@ def _table(r: _Reader, folder: Path, name: str, entry: YamlMap, line: int) -> Ta
     for key, table in values.items():
         lines[f"values.{key}"] = values.line_of(key)
         maps[str(key)] = dict(r.mapping(table, values.line_of(key), f"values.{key}"))
-        if contract is not None and key not in contract:
-            raise r.error(
-                values.line_of(key),
-                f"{name} has no column {shown(key)}",
-                f"translate values of {', '.join(contract)}{_near(key, contract)}",
-                column=str(key),
-            )
+        _contract_column(r, name, contract, key, values.line_of(key), "translate values of")
     return TableSource(
         name=name,
         file=path,
@@ -370,6 +358,19 @@ def _table(r: _Reader, folder: Path, name: str, entry: YamlMap, line: int) -> Ta
         values=maps,
         lines=lines,
     )
+
+
+def _contract_column(
+    r: _Reader, table: str, contract: list[str] | None, key: Any, line: int, what: str
+) -> None:
+    """Refuse ``key`` when the table's contract has no such column, with the near names."""
+    if contract is not None and key not in contract:
+        raise r.error(
+            line,
+            f"{table} has no column {shown(key)}",
+            f"{what}: {', '.join(contract)}{_near(key, contract)}",
+            column=str(key),
+        )
 
 
 def _contract_columns(table: str) -> list[str] | None:

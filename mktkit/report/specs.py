@@ -30,6 +30,7 @@ from mktkit.data.config import CONFIG_FILE as CONFIG
 from mktkit.data.folder import DAY_COLUMNS, data_until, has_table
 from mktkit.data.sample import load_sample, open_data
 from mktkit.errors import InputError
+from mktkit.kpi import data_span
 from mktkit.periods import MONTH_RE, WEEK_RE, iso_week, week_days
 from mktkit.strategy.mix import MarketingMix
 from mktkit.strategy.swot import SWOT
@@ -162,21 +163,13 @@ _MONTHLY_TABLES = ("orders",)  # required; every other table adds its sections
 
 
 def _span(data: Any) -> tuple[Any, Any, list[str]]:
-    """The first and last day of the orders and the ad spend (where present), and the regions
-    of both."""
-    days = [data["orders"]["order_date"]]
+    """The first and last day of the data (:func:`mktkit.kpi.data_span`) and the regions of the
+    orders and the ad spend (where present)."""
+    first, last = data_span(data)
     regions = set(data["orders"]["region"].dropna().unique())
     if has_table(data, "channel_daily"):
-        cd = data["channel_daily"]
-        days.append(cd["date"])
-        regions |= set(cd["region"].dropna().unique())
-    days = [d for d in days if len(d)]
-    if not days:
-        raise InputError(
-            "the orders table has no rows", table="orders", fix="give a file with orders"
-        )
-    first = min(d.min() for d in days).normalize()
-    return first, max(d.max() for d in days), sorted(map(str, regions))
+        regions |= set(data["channel_daily"]["region"].dropna().unique())
+    return first, last, sorted(map(str, regions))
 
 
 def _digests(data: Any, until: Any, files: dict[str, Path]) -> dict[str, str]:

@@ -36,6 +36,7 @@ from mktkit.formats import fmt_change, fmt_money
 from mktkit.funnel import FunnelWarning, compare_steps, month_funnels
 from mktkit.i18n import label
 from mktkit.insights import insights_for
+from mktkit.insights.compose import REVIEW_STEPS
 from mktkit.kpi import headline, kpi_review, monthly_totals
 from mktkit.plots import (
     plot_anomalies,
@@ -60,8 +61,9 @@ from mktkit.tables import (
     kpi_table,
 )
 
-#: The checkout funnel the review compares month on month, unless the data name their own.
-FUNNEL_STEPS = ("visit", "view_product", "add_to_cart", "checkout", "purchase")
+#: The checkout funnel the review compares month on month, unless the data name their own
+#: (the findings' default too).
+FUNNEL_STEPS = REVIEW_STEPS
 
 
 def review_steps(given: Any, data: Any) -> list[Any]:
